@@ -1,0 +1,7 @@
+/**
+ * Position encodings: rotary (RoPE) and Sinusoidal.
+ *
+ * @module
+ */
+export * from "./rope.ts";
+export * from "./sinusoidal.ts";
