@@ -57,6 +57,11 @@ export interface ExecResult {
   claims: { passed: number; total: number } | null;
   /** Per code cell wall time (seconds). */
   cellSeconds: number[];
+  /**
+   * Outputs that arrived after their cell's `idle` status: what a client that stops listening at idle
+   * would have lost or misfiled (kept here by the barrier; reported for diagnostics).
+   */
+  lateOutputs: number;
 }
 
 /** Options for {@link executeNotebook}. */
@@ -87,13 +92,22 @@ const PRELUDE = `{
 }`;
 
 function barrierCode(token: string): string {
-  return `{
+  // One token per output path of the kernel: stdout, stderr, displays (broadcast) and results
+  // (execute_result is published by the kernel's request handler, after idle, on its own path).
+  return `await (async () => {
   const t = ${JSON.stringify(token)};
   const trapped = globalThis.__kexueTrapped ? globalThis.__kexueTrapped.splice(0) : [];
   console.log(t);
   console.error(t);
   await Deno.jupyter.broadcast("display_data", { data: { "text/plain": t, "application/x-kexue-trapped+json": trapped }, metadata: {}, transient: {} });
-}`;
+})();
+${JSON.stringify(token)}`;
+}
+
+function isBarrierToken(m: JMessage, token: string): boolean {
+  const c = m.content;
+  if (m.header.msg_type === "stream") return String(c.text ?? "").includes(token);
+  return joinText((c.data as Record<string, unknown> | undefined)?.["text/plain"]).includes(token);
 }
 
 /** Joins a notebook string field (string or list of lines). */
@@ -232,13 +246,21 @@ export async function executeNotebook(nb: Notebook, opts: ExecOptions): Promise<
     }
   }
   const cellSeconds: number[] = [];
+  let lateOutputs = 0;
   const result = (failure: Failure | null): ExecResult => {
     let claims: ExecResult["claims"] = null;
     for (const c of out.cells) claims = (c.outputs && findClaims(c.outputs)) ?? claims;
     if (!failure && claims && claims.passed !== claims.total) {
       failure = { kind: "claims", cell: 0, message: `${claims.total - claims.passed} claim(s) ✘` };
     }
-    return { notebook: out, failure, seconds: (performance.now() - t0) / 1000, claims, cellSeconds };
+    return {
+      notebook: out,
+      failure,
+      seconds: (performance.now() - t0) / 1000,
+      claims,
+      cellSeconds,
+      lateOutputs,
+    };
   };
 
   let kernel: KernelClient;
@@ -277,16 +299,25 @@ export async function executeNotebook(nb: Notebook, opts: ExecOptions): Promise<
       const cellStart = performance.now();
       const col = new CellCollector(displays);
       const token = `\u2063kexue-barrier-${++barrierNo}-${crypto.randomUUID()}\u2063`;
-      const seen = { stdout: false, stderr: false, display: false };
+      const seen = { stdout: false, stderr: false, display: false, result: false };
       let trapped: string[] = [];
       let allSeen: () => void = () => {};
       const tokensArrived = new Promise<void>((r) => (allSeen = r));
       const barrierId = crypto.randomUUID();
+      let cellMsgId = "";
+      let idleSeen = false;
       sink = (m) => {
         const t = m.header.msg_type;
+        if (t === "status" && m.parent_header.msg_id === cellMsgId && m.content.execution_state === "idle") {
+          idleSeen = true;
+        }
         if (t === "status" || t === "execute_input") return;
-        if (m.parent_header.msg_id === barrierId && (t === "execute_result" || t === "error")) return;
-        if (t === "stream" && !seen[m.content.name as "stdout" | "stderr"]) {
+        if (idleSeen && !isBarrierToken(m, token)) lateOutputs++;
+        if (m.parent_header.msg_id === barrierId && t === "execute_result" && isBarrierToken(m, token)) {
+          seen.result = true;
+        } else if (m.parent_header.msg_id === barrierId && t === "error") {
+          // reported through the barrier's reply
+        } else if (t === "stream" && !seen[m.content.name as "stdout" | "stderr"]) {
           const text = String(m.content.text ?? "");
           const at = text.indexOf(token);
           if (at >= 0) {
@@ -306,11 +337,12 @@ export async function executeNotebook(nb: Notebook, opts: ExecOptions): Promise<
               [];
           seen.display = true;
         } else col.add(m);
-        if (seen.stdout && seen.stderr && seen.display) allSeen();
+        if (seen.stdout && seen.stderr && seen.display && seen.result) allSeen();
       };
       let reply: JMessage;
       try {
-        reply = await request(code, false);
+        cellMsgId = crypto.randomUUID();
+        reply = await request(code, false, cellMsgId);
         const barrierReply = request(barrierCode(token), true, barrierId);
         const barrierFailed = barrierReply.then((r) =>
           r.content.status === "ok"
@@ -334,6 +366,10 @@ export async function executeNotebook(nb: Notebook, opts: ExecOptions): Promise<
       } finally {
         sink = null;
       }
+      // The value and the error of a cell travel on the kernel's request path, not with the streams and
+      // displays, so they may overtake them: they always end the cell, so put them last.
+      const isFinal = (o: Output) => o.output_type === "execute_result" || o.output_type === "error";
+      col.outputs = [...col.outputs.filter((o) => !isFinal(o)), ...col.outputs.filter(isFinal)];
       cell.execution_count = n;
       for (const o of col.outputs) {
         if (o.output_type === "execute_result") o.execution_count = n;
@@ -349,7 +385,8 @@ export async function executeNotebook(nb: Notebook, opts: ExecOptions): Promise<
         col.outputs.push({ output_type: "error", ename: "SyntaxError", evalue: message, traceback: [] });
         failure = { kind: "syntax", cell: n, message };
       } else if (errorOut) {
-        failure = { kind: "error", cell: n, message: `${errorOut.ename}: ${errorOut.evalue}` };
+        const kind = /\bclaims? failed\b/.test(String(errorOut.evalue)) ? "claims" : "error";
+        failure = { kind, cell: n, message: `${errorOut.ename}: ${errorOut.evalue}` };
       } else if (trapped.length) {
         const message = trapped.join("\n");
         col.outputs.push({
