@@ -116,6 +116,27 @@ function _transposeInfo(be: _WasmBackend, x: tf.TensorInfo, perm: number[]): tf.
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Wrong wasm kernels
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * `Sign`, exact: tfjs-wasm 4.22 returns 0 for every |x| ≤ 1.19e-7 and for NaN, which would freeze sign-based
+ * optimizers (Lion, Tiger) on coordinates with small momentum and hide NaNs. Here sign(x) = Math.sign(x):
+ * exact for tiny values, ±0 → 0, and NaN stays NaN (as in NumPy and PyTorch; tfjs-cpu maps NaN to 0).
+ */
+function _exactSign(args: _KernelArgs): tf.TensorInfo {
+  // sign(x) = step(x) − step(−x) on the wasm kernels (step(x) = 1 for x > 0, else 0; NaN → NaN).
+  const be = _wasm(args);
+  const x = _in(args, "x");
+  const neg = _call("Neg", { inputs: { x }, backend: be });
+  const pos = _call("Step", { inputs: { x }, backend: be, attrs: { alpha: 0 } });
+  const negStep = _call("Step", { inputs: { x: neg }, backend: be, attrs: { alpha: 0 } });
+  const out = _call("Sub", { inputs: { a: pos, b: negStep }, backend: be });
+  for (const t of [neg, pos, negStep]) be.disposeData(t.dataId);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Missing wasm kernels
 // ---------------------------------------------------------------------------------------------------
 
@@ -813,6 +834,7 @@ const _REPLACED_KERNELS: ReadonlyArray<readonly [string, (original: tf.KernelCon
   ["BatchMatMul", _wrapTransposedMatMul],
   ["_FusedMatMul", _wrapTransposedMatMul],
   ["Conv2DBackpropInput", () => (args) => _conv2DBackpropInput(args)],
+  ["Sign", () => (args) => _exactSign(args)],
 ];
 const _WRAPPED_KERNELS: readonly string[] = _REPLACED_KERNELS.map(([n]) => n);
 

@@ -170,6 +170,8 @@ Deno.test("the gaps are real in tfjs 4.22: without the fills these fail on wasm"
     assert(fails(() => second((y) => tf.sigmoid(y))), "sigmoid 2nd order");
     // tf.logSigmoid's own gradient fails for a non-leaf input on every backend (why logSigmoid is exported).
     assert(fails(() => tf.grad((v: tf.Tensor) => tf.logSigmoid(v.mul(2)).sum())(x)), "tf.logSigmoid grad");
+    // tfjs-wasm's Sign returns 0 for |x| ≤ 1.19e-7 (float32 ε) and for NaN.
+    assertEquals(Array.from(tf.tidy(() => tf.sign(tf.tensor1d([1e-8, -1e-9, NaN]))).dataSync()), [0, 0, 0]);
     x.dispose();
   } finally {
     installWasmGapFills();
@@ -275,6 +277,16 @@ Deno.test("matMul: all four transpose combinations, values and gradients (2-D an
       return [tf.matMul(A, B, ta, tb), dA as tf.Tensor, dB as tf.Tensor, fused];
     });
   }
+});
+
+Deno.test("sign is exact on wasm: tiny values and ±0 as on cpu, NaN stays NaN (Lion and Tiger rely on it)", async () => {
+  const vals = [1e-10, -1e-8, 1e-7, -1.1e-7, 0, -0, 2, -3, 1e-30, -1e30];
+  await sameOnBoth("sign", () => [tf.sign(tf.tensor1d(vals))], 0, 0);
+  vals.splice(8, 0, NaN); // tfjs-cpu maps NaN to 0; here NaN propagates, as in NumPy and PyTorch
+  const s = Array.from(tf.tidy(() => tf.sign(tf.tensor1d(vals))).dataSync());
+  assertEquals(s.slice(0, 8), [1, -1, 1, -1, 0, 0, 1, -1]);
+  assert(Number.isNaN(s[8]));
+  assertEquals(s.slice(9), [1, -1]);
 });
 
 // --- gather / embedding ----------------------------------------------------------------------------
