@@ -140,6 +140,28 @@ function _exactSign(args: _KernelArgs): tf.TensorInfo {
 // Missing wasm kernels
 // ---------------------------------------------------------------------------------------------------
 
+/** Geometry of a channels-last conv2d (tfjs's own computeConv2DInfo), as the im2col kernels use it. */
+function _conv2dGeometry(
+  xShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  attrs: tf.NamedAttrMap,
+) {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape,
+    filterShape,
+    attrs.strides as [number, number],
+    1,
+    attrs.pad as "same" | "valid" | number,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+    false,
+    "channelsLast",
+  );
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
+  const { outChannels: CO, filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = info;
+  const K = FH * FW * C, P = OH * OW;
+  return { B, H, W, C, OH, OW, CO, FH, FW, SH, SW, top: info.padInfo.top, left: info.padInfo.left, K, P };
+}
+
 /** `UnsortedSegmentSum`: out[s, …] = Σ_{i: ids[i] = s} x[i, …]; ids outside [0, numSegments) are dropped. */
 function _unsortedSegmentSum(args: _KernelArgs): tf.TensorInfo {
   const be = _wasm(args);
@@ -186,20 +208,11 @@ function _conv2DBackpropFilter(args: _KernelArgs): tf.TensorInfo {
     temps.push(x, dy);
   }
   const filterShape = attrs.filterShape as [number, number, number, number];
-  const info = tf.backend_util.computeConv2DInfo(
+  const { B, H, W, C, OH, OW, CO, FH, FW, SH, SW, top, left, K, P } = _conv2dGeometry(
     x.shape as [number, number, number, number],
     filterShape,
-    attrs.strides as [number, number],
-    1,
-    attrs.pad as "same" | "valid" | number,
-    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-    false,
-    "channelsLast",
+    attrs,
   );
-  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
-  const { outChannels: CO, filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = info;
-  const top = info.padInfo.top, left = info.padInfo.left;
-  const K = FH * FW * C, P = OH * OW;
   const perChunk = Math.max(1, Math.floor(_CONV_CHUNK / Math.max(1, K * P)));
   let acc: tf.TensorInfo | null = null;
   for (let b0 = 0; b0 < B; b0 += perChunk) {
@@ -285,20 +298,11 @@ function _conv2DBackpropInput(args: _KernelArgs): tf.TensorInfo {
     temps.push(dy);
     inShape = [inShape[0], inShape[2], inShape[3], inShape[1]];
   }
-  const info = tf.backend_util.computeConv2DInfo(
-    inShape,
+  const { B, H, W, C, OH, OW, CO, FH, FW, SH, SW, top, left, K, P } = _conv2dGeometry(
+    inShape as [number, number, number, number],
     filter.shape as [number, number, number, number],
-    attrs.strides as [number, number],
-    1,
-    attrs.pad as "same" | "valid" | number,
-    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-    false,
-    "channelsLast",
+    attrs,
   );
-  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
-  const { outChannels: CO, filterHeight: FH, filterWidth: FW, strideHeight: SH, strideWidth: SW } = info;
-  const top = info.padInfo.top, left = info.padInfo.left;
-  const K = FH * FW * C, P = OH * OW;
   // Wᵀ as a [1, CO, K] matrix, so that dcol = dy · Wᵀ is an untransposed (fast) matmul.
   const wT = _transposeInfo(be, { dataId: filter.dataId, shape: [K, CO], dtype: "float32" }, [1, 0]);
   const wT3 = { dataId: wT.dataId, shape: [1, CO, K], dtype: "float32" as const };
