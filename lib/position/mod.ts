@@ -5,3 +5,4 @@
  */
 export * from "./rope.ts";
 export * from "./sinusoidal.ts";
+export * from "./general_rope.ts";
