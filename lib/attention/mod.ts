@@ -4,3 +4,6 @@
  * @module
  */
 export * from "./linear_attention.ts";
+export * from "./softmax_attention.ts";
+export * from "./kv_cache.ts";
+export * from "./multihead.ts";
