@@ -2,7 +2,9 @@
  * Generated data sets (base area: any area may import it).
  *
  * - `zipf_task.ts`: the zipf-bow task of the shared optimizer benchmark (X-opt).
+ * - `text_corpus.ts`: unsegmented Zipf-word text for tokenizer experiments (O09 O10).
  *
  * @module
  */
 export * from "./zipf_task.ts";
+export * from "./text_corpus.ts";

@@ -1,0 +1,9 @@
+/**
+ * lib/prob: probability distributions and their distances.
+ *
+ * - `discrete.ts`: distributions over string-named outcomes (counts, TV, chi-square GOF) [O09 O10].
+ *
+ * @module
+ */
+export * from "./discrete.ts";
+export * from "./angles.ts";
