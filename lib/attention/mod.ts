@@ -7,3 +7,4 @@ export * from "./linear_attention.ts";
 export * from "./softmax_attention.ts";
 export * from "./kv_cache.ts";
 export * from "./multihead.ts";
+export * from "./scale.ts";
