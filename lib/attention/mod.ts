@@ -8,3 +8,4 @@ export * from "./softmax_attention.ts";
 export * from "./kv_cache.ts";
 export * from "./multihead.ts";
 export * from "./scale.ts";
+export * from "./sparsity.ts";

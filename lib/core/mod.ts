@@ -12,6 +12,7 @@ export * from "./chi_square.ts";
 export * from "./complex.ts";
 export * from "./linalg.ts";
 export * from "./matrix.ts";
+export * from "./ode.ts";
 export * from "./optimize.ts";
 export * from "./quadrature.ts";
 export * from "./rng.ts";

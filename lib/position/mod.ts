@@ -6,3 +6,6 @@
 export * from "./rope.ts";
 export * from "./sinusoidal.ts";
 export * from "./general_rope.ts";
+export * from "./relative.ts";
+export * from "./complex_order.ts";
+export * from "./floater.ts";
