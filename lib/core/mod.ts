@@ -16,6 +16,7 @@ export * from "./ode.ts";
 export * from "./optimize.ts";
 export * from "./quadrature.ts";
 export * from "./rng.ts";
+export * from "./sampling.ts";
 export * from "./special.ts";
 export * from "./timing.ts";
 export * from "./validate.ts";

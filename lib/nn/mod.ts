@@ -4,3 +4,7 @@
  * @module
  */
 export * from "./conv1d.ts";
+export * from "./init.ts";
+export * from "./norms.ts";
+export * from "./residual.ts";
+export * from "./ntk.ts";
