@@ -25,3 +25,5 @@ export * from "./bow_mlp.ts";
 export * from "./benchmark.ts";
 export * from "./row_change.ts";
 export * from "./step_timing.ts";
+export * from "./tiger.ts";
+export * from "./accumulate.ts";
