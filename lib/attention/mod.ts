@@ -9,3 +9,5 @@ export * from "./kv_cache.ts";
 export * from "./multihead.ts";
 export * from "./scale.ts";
 export * from "./sparsity.ts";
+export * from "./performer.ts";
+export * from "./masks.ts";

@@ -584,3 +584,121 @@ export function splitReflection(o: Matrix): { rotation: Matrix; reflection: Matr
   }
   return { rotation: matmul(o, h), reflection: h, u };
 }
+
+/**
+ * Singular values of an m×n matrix by one-sided Jacobi (Hestenes): plane rotations of pairs of columns
+ * until all columns are mutually orthogonal; then $A V = U\Sigma$ and the column norms are the σ_i. Wide
+ * matrices are transposed first. Returned in descending order, min(m, n) values, each ≥ 0;
+ * $\sum_i\sigma_i^2 = \|A\|_F^2$.
+ *
+ * @param a any m×n matrix (m, n ≥ 1)
+ * @example
+ * ```ts
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { matrix } from "@lib/core/matrix.ts";
+ * import { singularValues } from "@lib/core/linalg.ts";
+ * const s = singularValues(matrix(2, 2, [3, 0, 4, 5])); // σ = 3√5, √5
+ * assertAlmostEquals(s[0]!, 3 * Math.sqrt(5), 1e-12);
+ * assertAlmostEquals(s[1]!, Math.sqrt(5), 1e-12);
+ * ```
+ */
+export function singularValues(a: Matrix): Float64Array {
+  checkMatrix("singularValues", "a", a);
+  if (a.rows === 0 || a.cols === 0) {
+    rangeError("singularValues", "a", "a non-empty matrix", `${a.rows}×${a.cols}`);
+  }
+  const t = a.rows < a.cols ? transpose(a) : a; // rows ≥ cols
+  const m = t.rows, n = t.cols;
+  // Column-major copy: column j is w[j*m .. j*m+m).
+  const w = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) w[j * m + i] = t.data[i * n + j]!;
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        let alpha = 0, beta = 0, gamma = 0;
+        for (let i = 0; i < m; i++) {
+          const x = w[p * m + i]!, y = w[q * m + i]!;
+          alpha += x * x;
+          beta += y * y;
+          gamma += x * y;
+        }
+        if (gamma === 0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
+        rotated = true;
+        const zeta = (beta - alpha) / (2 * gamma);
+        const tan = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + tan * tan), s = c * tan;
+        for (let i = 0; i < m; i++) {
+          const x = w[p * m + i]!, y = w[q * m + i]!;
+          w[p * m + i] = c * x - s * y;
+          w[q * m + i] = s * x + c * y;
+        }
+      }
+    }
+    if (!rotated) break;
+  }
+  const out = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += w[j * m + i]! ** 2;
+    out[j] = Math.sqrt(s);
+  }
+  return out.sort((x, y) => y - x);
+}
+
+/**
+ * Numerical rank: the number of singular values above `relTol`·σ_1 (0 for the zero matrix).
+ *
+ * @param a any non-empty matrix
+ * @param relTol relative threshold in (0, 1), default 1e-8
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { matrix } from "@lib/core/matrix.ts";
+ * import { numericalRank } from "@lib/core/linalg.ts";
+ * assertEquals(numericalRank(matrix(2, 3, [1, 2, 3, 2, 4, 6])), 1);
+ * ```
+ */
+export function numericalRank(a: Matrix, relTol = 1e-8): number {
+  if (typeof relTol !== "number" || !(relTol > 0 && relTol < 1)) {
+    rangeError("numericalRank", "relTol", "a number in (0, 1)", relTol);
+  }
+  const s = singularValues(a);
+  if (s[0] === 0) return 0;
+  return s.filter((v) => v > relTol * s[0]!).length;
+}
+
+/**
+ * Cholesky factor of a symmetric positive-definite matrix: the lower-triangular L with positive diagonal
+ * and $A = LL^\top$, by $L_{jj} = \sqrt{A_{jj} - \sum_{k<j}L_{jk}^2}$, $L_{ij} = (A_{ij} - \sum_{k<j}L_{ik}L_{jk})/L_{jj}$.
+ *
+ * @param a a symmetric positive-definite n×n matrix (asymmetry above 1e-10 relative, or a non-positive
+ *   pivot, throws)
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { matrix } from "@lib/core/matrix.ts";
+ * import { choleskyLower } from "@lib/core/linalg.ts";
+ * assertEquals(Array.from(choleskyLower(matrix(2, 2, [4, 2, 2, 5])).data), [2, 0, 1, 2]);
+ * ```
+ */
+export function choleskyLower(a: Matrix): Matrix {
+  checkSquare("choleskyLower", "a", a);
+  if (_asymmetry(a, 1) > 1e-10) {
+    rangeError("choleskyLower", "a", "a symmetric matrix", "an asymmetric matrix");
+  }
+  const n = a.rows, l = matrix(n, n);
+  for (let j = 0; j < n; j++) {
+    let s = a.data[j * n + j]!;
+    for (let k = 0; k < j; k++) s -= l.data[j * n + k]! ** 2;
+    if (!(s > 0)) rangeError("choleskyLower", "a", "positive definite", `pivot ${s} at row ${j}`);
+    const ljj = Math.sqrt(s);
+    l.data[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let t = a.data[i * n + j]!;
+      for (let k = 0; k < j; k++) t -= l.data[i * n + k]! * l.data[j * n + k]!;
+      l.data[i * n + j] = t / ljj;
+    }
+  }
+  return l;
+}
