@@ -125,33 +125,71 @@ interface Row {
   detail?: string;
 }
 
+/** Executes a notebook in a child process (see jupyter/run_one.ts); retries once if that process crashes. */
+async function executeIsolated(
+  path: string,
+  specDir: string,
+  timeoutSec: number,
+): Promise<ExecResult & { retried: boolean }> {
+  const out = await Deno.makeTempFile({ prefix: "kexue-run-", suffix: ".json" });
+  try {
+    let crash = "";
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await Deno.writeTextFile(out, "");
+      const p = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          `${root}/tools/jupyter/run_one.ts`,
+          "--spec",
+          specDir,
+          "--timeout",
+          String(timeoutSec),
+          "--out",
+          out,
+          path,
+        ],
+        stdout: "inherit",
+        stderr: "inherit",
+      }).output();
+      const text = await Deno.readTextFile(out);
+      if (p.success && text) return { ...(JSON.parse(text) as ExecResult), retried: attempt > 0 };
+      crash = `the runner's kernel client exited with ${p.signal ? `signal ${p.signal}` : `code ${p.code}`}`;
+      console.error(`  ! ${rel(path)}: ${crash}${attempt === 0 ? "; retrying once" : ""}`);
+    }
+    throw new Error(`${crash} twice`);
+  } finally {
+    await Deno.remove(out).catch(() => {});
+  }
+}
+
 async function runOne(path: string, check: boolean, timeoutSec: number): Promise<Row> {
   const text = await Deno.readTextFile(path);
   const nb = JSON.parse(text) as Notebook;
   const kernelName = String((nb.metadata.kernelspec as { name?: string } | undefined)?.name ?? "deno");
   const specDir = findKernelSpec(kernelName);
-  const cwd = path.slice(0, path.lastIndexOf("/")) || ".";
-  const res = await executeNotebook(nb, { specDir, cwd, timeoutSec, env: { KEXUE_DENO: Deno.execPath() } });
+  const res = await executeIsolated(path, specDir, timeoutSec);
   if (res.failure) {
     const f = res.failure;
     const where = f.cell ? `code cell ${f.cell}` : "notebook";
     return { path, res, ok: false, status: `FAILED (${f.kind})`, detail: `${where}: ${f.message}` };
   }
   const fresh = notebookToJson(res.notebook);
+  const note = res.retried ? " (after a runner crash, retried)" : "";
   if (check) {
     const d = diffOutputs(nb, res.notebook, true);
     return d
       ? { path, res, ok: false, status: "DIFFERS", detail: d }
       : { path, res, ok: true, status: "same" };
   }
-  if (fresh === text) return { path, res, ok: true, status: "unchanged" };
+  if (fresh === text) return { path, res, ok: true, status: `unchanged${note}` };
   if (diffOutputs(nb, res.notebook, true) === null && sameSources(nb, res.notebook)) {
-    return { path, res, ok: true, status: "unchanged (timings differ)" };
+    return { path, res, ok: true, status: `unchanged (timings differ)${note}` };
   }
   const tmp = `${path}.${Deno.pid}.tmp.ipynb`;
   await Deno.writeTextFile(tmp, fresh);
   await Deno.rename(tmp, path);
-  return { path, res, ok: true, status: "written" };
+  return { path, res, ok: true, status: `written${note}` };
 }
 
 function sameSources(a: Notebook, b: Notebook): boolean {
