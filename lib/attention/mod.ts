@@ -11,3 +11,4 @@ export * from "./scale.ts";
 export * from "./sparsity.ts";
 export * from "./performer.ts";
 export * from "./masks.ts";
+export * from "./gau.ts";

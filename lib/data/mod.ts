@@ -8,3 +8,4 @@
  */
 export * from "./zipf_task.ts";
 export * from "./text_corpus.ts";
+export * from "./synthetic_lm.ts";

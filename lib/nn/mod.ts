@@ -8,3 +8,6 @@ export * from "./init.ts";
 export * from "./norms.ts";
 export * from "./residual.ts";
 export * from "./ntk.ts";
+export * from "./train_loop.ts";
+export * from "./gau_tf.ts";
+export * from "./gau_lm_tf.ts";
