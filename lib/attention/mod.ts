@@ -12,3 +12,5 @@ export * from "./sparsity.ts";
 export * from "./performer.ts";
 export * from "./masks.ts";
 export * from "./gau.ts";
+export * from "./linear_variants.ts";
+export * from "./entropy.ts";
