@@ -16,7 +16,7 @@ interface Nb {
     metadata: Record<string, unknown>;
     execution_count?: number | null;
   }[];
-  metadata: { kexue?: { id?: string; url?: string }; kernelspec?: { name?: string } };
+  metadata: { kexue?: { id?: string; url?: string | null; source?: string }; kernelspec?: { name?: string } };
 }
 
 const join = (x: unknown) => (Array.isArray(x) ? x.join("") : typeof x === "string" ? x : "");
@@ -24,9 +24,9 @@ const files = [...Deno.readDirSync(`${root}/notebooks`)].filter((e) => e.name.en
   e.name
 ).sort();
 
-Deno.test("there are notebooks, named <date>-<slug>.ipynb", () => {
+Deno.test("there are notebooks, named <date>-<slug>.ipynb (undated-<slug> for sources without a date)", () => {
   assert(files.length >= 2, `found ${files.length}`);
-  for (const f of files) assertMatch(f, /^\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.ipynb$/);
+  for (const f of files) assertMatch(f, /^(\d{4}-\d{2}-\d{2}|undated)-[a-z0-9-]+\.ipynb$/);
 });
 
 for (const f of files) {
@@ -34,10 +34,16 @@ for (const f of files) {
     const nb = JSON.parse(Deno.readTextFileSync(`${root}/notebooks/${f}`)) as Nb;
     assertEquals(nb.metadata.kernelspec?.name, "deno", "kernelspec");
     assertMatch(nb.metadata.kexue?.id ?? "", /^[TOG]\d{2}$/, "metadata.kexue.id");
-    assertMatch(nb.metadata.kexue?.url ?? "", /^https:\/\/kexue\.fm\/archives\/\d+$/, "metadata.kexue.url");
+    const url = nb.metadata.kexue?.url;
     const first = nb.cells[0];
     assert(first?.cell_type === "markdown" && /^# /.test(join(first.source)), "starts with a title cell");
-    assert(join(first.source).includes(nb.metadata.kexue!.url!), "the title cell links the article");
+    if (url === null) {
+      // A source that is not a kexue.fm article (T17, T18): its provenance must be stated instead.
+      assert((nb.metadata.kexue?.source ?? "").length > 10, "metadata.kexue.source explains a null url");
+    } else {
+      assertMatch(url ?? "", /^https:\/\/kexue\.fm\/archives\/\d+$/, "metadata.kexue.url");
+      assert(join(first.source).includes(url!), "the title cell links the article");
+    }
     const code = nb.cells.filter((c) => c.cell_type === "code");
     const outputs = code.flatMap((c) => c.outputs ?? []);
     code.forEach((c, i) => assertEquals(c.execution_count, i + 1, `code cell ${i + 1} executed in order`));
