@@ -210,13 +210,14 @@ async function main(): Promise<number> {
       jobs: { type: "string", default: String(Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1))) },
       check: { type: "boolean", default: false },
       timeout: { type: "string", default: "240" },
+      "timings-out": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     allowPositionals: true,
   });
   if (values.help) {
     console.log(
-      "usage: deno task reproduce [--only PATTERN] [--jobs N] [--check] [--timeout SECONDS] [notebook.ipynb …]",
+      "usage: deno task reproduce [--only PATTERN] [--jobs N] [--check] [--timeout SECONDS] [--timings-out FILE] [notebook.ipynb …]",
     );
     return 0;
   }
@@ -264,6 +265,12 @@ async function main(): Promise<number> {
     const cl = r.res?.claims ? `${r.res.claims.passed}/${r.res.claims.total}` : "—";
     const secs = r.res ? r.res.seconds.toFixed(1) : "—";
     console.log(`${pad(rel(r.path), w)}  ${secs.padStart(7)}  ${cl.padStart(6)}  ${r.status}`);
+  }
+  if (values["timings-out"]) {
+    const timings = Object.fromEntries(
+      rows.filter((r) => r.res).map((r) => [rel(r.path), Number(r.res!.seconds.toFixed(1))]),
+    );
+    await Deno.writeTextFile(values["timings-out"], JSON.stringify(timings, null, 1) + "\n");
   }
   const failed = rows.filter((r) => !r.ok);
   for (const r of failed) console.log(`\n✘ ${rel(r.path)}: ${r.detail}`);
