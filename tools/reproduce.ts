@@ -153,8 +153,15 @@ async function executeIsolated(
         stderr: "inherit",
       }).output();
       const text = await Deno.readTextFile(out);
-      if (p.success && text) return { ...(JSON.parse(text) as ExecResult), retried: attempt > 0 };
-      crash = `the runner's kernel client exited with ${p.signal ? `signal ${p.signal}` : `code ${p.code}`}`;
+      const how = p.signal ? `signal ${p.signal}` : `code ${p.code}`;
+      if (text) {
+        // The result is complete once written; a crash while closing sockets afterwards is only noted.
+        if (!p.success) {
+          console.error(`  ! ${rel(path)}: the kernel client exited with ${how} after its result was saved`);
+        }
+        return { ...(JSON.parse(text) as ExecResult), retried: attempt > 0 };
+      }
+      crash = `the runner's kernel client exited with ${how} before saving a result`;
       console.error(`  ! ${rel(path)}: ${crash}${attempt === 0 ? "; retrying once" : ""}`);
     }
     throw new Error(`${crash} twice`);

@@ -289,6 +289,9 @@ export class KernelClient {
       await this.exited;
     }
     this.#closed = true;
+    // Let zeromq's I/O thread settle after the peer went away before closing (closing right after a
+    // killed kernel is where the native addon has crashed).
+    await new Promise((r) => setTimeout(r, 50));
     this.#shell.close();
     this.#control.close();
     this.#iopub.close();

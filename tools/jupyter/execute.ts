@@ -74,6 +74,8 @@ export interface ExecOptions {
   timeoutSec: number;
   /** Extra kernel environment. */
   env?: Record<string, string>;
+  /** Called with the result before the kernel is shut down and the sockets closed. */
+  onResult?: (r: ExecResult) => void | Promise<void>;
 }
 
 const PRELUDE = `{
@@ -406,10 +408,8 @@ export async function executeNotebook(nb: Notebook, opts: ExecOptions): Promise<
     else if (String(e).includes("no reply from the kernel")) {
       failure = { kind: "timeout", cell: cellNo, message: `timed out after ${opts.timeoutSec} s` };
     } else failure = { kind: "error", cell: cellNo, message: String(e) };
-  } finally {
-    sink = null;
-    await kernel.shutdown();
   }
+  sink = null;
   // Finalize outputs into nbformat's stored form.
   for (const c of out.cells) {
     for (const o of c.outputs ?? []) {
@@ -417,5 +417,10 @@ export async function executeNotebook(nb: Notebook, opts: ExecOptions): Promise<
       if (o.data) o.data = normalizeData(o.data as Record<string, unknown>);
     }
   }
-  return result(failure);
+  const final = result(failure);
+  // Hand the result over before tearing the sockets down: closing them is where the zeromq addon
+  // has crashed (rarely, mostly after a killed kernel), and the result must survive that.
+  await opts.onResult?.(final);
+  await kernel.shutdown();
+  return final;
 }

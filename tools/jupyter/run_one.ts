@@ -23,10 +23,15 @@ if (!path || !values.spec || !values.out || !values.timeout) {
 }
 const nb = JSON.parse(await Deno.readTextFile(path)) as Notebook;
 const cwd = path.slice(0, path.lastIndexOf("/")) || ".";
-const res = await executeNotebook(nb, {
+const out = values.out;
+await executeNotebook(nb, {
   specDir: values.spec,
   cwd,
   timeoutSec: Number(values.timeout),
   env: { KEXUE_DENO: Deno.execPath() },
+  // Written (atomically) before the sockets close, so a crash while closing cannot lose it.
+  onResult: async (res) => {
+    await Deno.writeTextFile(`${out}.part`, JSON.stringify(res));
+    await Deno.rename(`${out}.part`, out);
+  },
 });
-await Deno.writeTextFile(values.out, JSON.stringify(res));
