@@ -20,5 +20,6 @@ export * from "./quadrature.ts";
 export * from "./rng.ts";
 export * from "./sampling.ts";
 export * from "./special.ts";
+export * from "./stats.ts";
 export * from "./timing.ts";
 export * from "./validate.ts";
