@@ -7,3 +7,6 @@
  */
 export * from "./discrete.ts";
 export * from "./angles.ts";
+export * from "./simplex.ts";
+export * from "./flows1d.ts";
+export * from "./kde.ts";
