@@ -27,3 +27,5 @@ export * from "./row_change.ts";
 export * from "./step_timing.ts";
 export * from "./tiger.ts";
 export * from "./accumulate.ts";
+export * from "./online_sgd.ts";
+export * from "./simsiam_toy.ts";
