@@ -11,3 +11,4 @@ export * from "./ntk.ts";
 export * from "./train_loop.ts";
 export * from "./gau_tf.ts";
 export * from "./gau_lm_tf.ts";
+export * from "./toy_lm.ts";

@@ -9,3 +9,5 @@ export * from "./general_rope.ts";
 export * from "./relative.ts";
 export * from "./complex_order.ts";
 export * from "./floater.ts";
+export * from "./extrapolation.ts";
+export * from "./toy_extrapolation.ts";
