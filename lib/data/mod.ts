@@ -9,3 +9,4 @@
 export * from "./zipf_task.ts";
 export * from "./text_corpus.ts";
 export * from "./synthetic_lm.ts";
+export * from "./toy2d.ts";

@@ -12,3 +12,4 @@ export * from "./train_loop.ts";
 export * from "./gau_tf.ts";
 export * from "./gau_lm_tf.ts";
 export * from "./toy_lm.ts";
+export * from "./mlp.ts";

@@ -10,3 +10,4 @@ export * from "./angles.ts";
 export * from "./simplex.ts";
 export * from "./flows1d.ts";
 export * from "./kde.ts";
+export * from "./gmm.ts";
