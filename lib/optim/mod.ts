@@ -27,5 +27,6 @@ export * from "./row_change.ts";
 export * from "./step_timing.ts";
 export * from "./tiger.ts";
 export * from "./accumulate.ts";
+export * from "./tailr.ts";
 export * from "./online_sgd.ts";
 export * from "./simsiam_toy.ts";

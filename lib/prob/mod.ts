@@ -10,4 +10,5 @@ export * from "./angles.ts";
 export * from "./simplex.ts";
 export * from "./flows1d.ts";
 export * from "./kde.ts";
+export * from "./calibration.ts";
 export * from "./gmm.ts";
