@@ -9,4 +9,5 @@
 export * from "./zipf_task.ts";
 export * from "./text_corpus.ts";
 export * from "./synthetic_lm.ts";
+export * from "./dialect_corpus.ts";
 export * from "./toy2d.ts";
