@@ -10,4 +10,5 @@ export * from "./zipf_task.ts";
 export * from "./text_corpus.ts";
 export * from "./synthetic_lm.ts";
 export * from "./dialect_corpus.ts";
+export * from "./synthetic_sequences.ts";
 export * from "./toy2d.ts";

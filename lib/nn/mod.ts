@@ -16,5 +16,8 @@ export * from "./encoder.ts";
 export * from "./mlm.ts";
 export * from "./mlm_pretrain.ts";
 export * from "./similarity.ts";
+export * from "./recurrent.ts";
+export * from "./grad_probes.ts";
+export * from "./sequence_recall.ts";
 export * from "./toy_lm.ts";
 export * from "./mlp.ts";
