@@ -28,5 +28,6 @@ export * from "./step_timing.ts";
 export * from "./tiger.ts";
 export * from "./accumulate.ts";
 export * from "./tailr.ts";
+export * from "./lora.ts";
 export * from "./online_sgd.ts";
 export * from "./simsiam_toy.ts";
