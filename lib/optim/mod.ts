@@ -27,6 +27,8 @@ export * from "./row_change.ts";
 export * from "./step_timing.ts";
 export * from "./tiger.ts";
 export * from "./accumulate.ts";
+export * from "./momentum_accum.ts";
+export * from "./momentum_accum_bench.ts";
 export * from "./tailr.ts";
 export * from "./lora.ts";
 export * from "./online_sgd.ts";
