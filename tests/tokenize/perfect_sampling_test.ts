@@ -34,24 +34,7 @@ import {
   reservoirProbabilities,
   samplerReport,
 } from "@lib/tokenize/perfect_sampling.ts";
-
-const VAB = vocabFromProbs({
-  a: .26,
-  b: .17,
-  aa: .04,
-  ab: .12,
-  ba: .10,
-  bb: .03,
-  aaa: .01,
-  aab: .03,
-  aba: .06,
-  abb: .04,
-  baa: .03,
-  bab: .08,
-  bba: .02,
-  bbb: .01,
-}); // deno-fmt-ignore
-const WATCH_EQ = vocabFromProbs({ w: 1, wat: 1, watch: 1, atching: 1, ching: 1, ing: 1 });
+import { VAB, WATCH_EQ } from "./_vocabs.ts";
 
 Deno.test("duelChainProbabilities: geometric dilution; equals the exact old sampler at one position", () => {
   for (let n = 2; n <= 12; n++) {

@@ -34,24 +34,8 @@ import {
   viterbiSamplePerfect,
   vocabFromProbs,
 } from "@lib/tokenize/unigram.ts";
+import { VAB, WATCH_EQ } from "./_vocabs.ts";
 
-const VAB = vocabFromProbs({
-  a: .26,
-  b: .17,
-  aa: .04,
-  ab: .12,
-  ba: .10,
-  bb: .03,
-  aaa: .01,
-  aab: .03,
-  aba: .06,
-  abb: .04,
-  baa: .03,
-  bab: .08,
-  bba: .02,
-  bbb: .01,
-}); // deno-fmt-ignore
-const WATCH_EQ = vocabFromProbs({ w: 1, wat: 1, watch: 1, atching: 1, ching: 1, ing: 1 });
 const WATCH_SKEW = vocabFromProbs({ w: 0.4, wat: 0.3, watch: 0.3, atching: 1, ching: 1, ing: 1 });
 
 const abStrings = (L: number) =>
