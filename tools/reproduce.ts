@@ -15,14 +15,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import {
-  type Cell,
-  type ExecResult,
-  executeNotebook,
-  joinText,
-  type Notebook,
-  type Output,
-} from "./jupyter/execute.ts";
+import { type Cell, type ExecResult, joinText, type Notebook, type Output } from "./jupyter/execute.ts";
 import { notebookToJson, sortKeys } from "./jupyter/nbjson.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
