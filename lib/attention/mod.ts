@@ -14,3 +14,4 @@ export * from "./masks.ts";
 export * from "./gau.ts";
 export * from "./linear_variants.ts";
 export * from "./entropy.ts";
+export * from "./gaussian_entropy.ts";

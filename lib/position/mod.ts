@@ -11,3 +11,4 @@ export * from "./complex_order.ts";
 export * from "./floater.ts";
 export * from "./extrapolation.ts";
 export * from "./toy_extrapolation.ts";
+export * from "./relative_bias.ts";
