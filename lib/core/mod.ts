@@ -15,6 +15,7 @@ export * from "./float16.ts";
 export * from "./linalg.ts";
 export * from "./matrix.ts";
 export * from "./ode.ts";
+export * from "./ode_solve.ts";
 export * from "./optimize.ts";
 export * from "./quadrature.ts";
 export * from "./rng.ts";

@@ -12,3 +12,4 @@ export * from "./paths.ts";
 export * from "./gmm_path.ts";
 export * from "./score_matching.ts";
 export * from "./sm_training.ts";
+export * from "./flow.ts";

@@ -12,3 +12,4 @@ export * from "./flows1d.ts";
 export * from "./kde.ts";
 export * from "./calibration.ts";
 export * from "./gmm.ts";
+export * from "./wasserstein.ts";
