@@ -10,18 +10,12 @@
  */
 import { parseArgs } from "node:util";
 
+import type { Catalog } from "./book/build.ts";
+
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-interface Article {
-  id: string;
-  zh: string | null;
-  en: string;
-  date: string | null;
-  url: string | null;
-  topic: string;
-}
 
 const { values } = parseArgs({ args: Deno.args, options: { timings: { type: "string" } } });
-const catalog = JSON.parse(await Deno.readTextFile(`${root}/data/catalog.json`)) as { articles: Article[] };
+const catalog = JSON.parse(await Deno.readTextFile(`${root}/data/catalog.json`)) as Catalog;
 const timings: Record<string, number> = values.timings
   ? JSON.parse(await Deno.readTextFile(values.timings))
   : {};

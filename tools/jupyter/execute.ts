@@ -330,10 +330,7 @@ export async function executeNotebook(nb: Notebook, opts: ExecOptions): Promise<
           // after this stream's token: only the barrier's own newline can follow
           const rest = String(m.content.text ?? "").replace(/^\n/, "");
           if (rest) col.addStream(String(m.content.name), rest);
-        } else if (
-          t === "display_data" &&
-          joinText((m.content.data as Record<string, unknown>)?.["text/plain"]) === token
-        ) {
+        } else if (t === "display_data" && isBarrierToken(m, token)) {
           trapped =
             ((m.content.data as Record<string, unknown>)["application/x-kexue-trapped+json"] as string[]) ??
               [];
