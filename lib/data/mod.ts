@@ -12,3 +12,6 @@ export * from "./synthetic_lm.ts";
 export * from "./dialect_corpus.ts";
 export * from "./synthetic_sequences.ts";
 export * from "./toy2d.ts";
+export * from "./glyphs.ts";
+export * from "./image_ops.ts";
+export * from "./image_metrics.ts";

@@ -13,3 +13,4 @@ export * from "./kde.ts";
 export * from "./calibration.ts";
 export * from "./gmm.ts";
 export * from "./wasserstein.ts";
+export * from "./sample_metrics.ts";
