@@ -8,8 +8,11 @@
 import type { OdeField } from "./ode.ts";
 import { checkFinite, checkLength, rangeError, typeError } from "./validate.ts";
 
-/** One-step schemes: Euler (order 1), Heun and midpoint (order 2), classical Runge–Kutta (order 4). */
-export type OdeSolveMethod = "euler" | "heun" | "midpoint" | "rk4";
+/**
+ * One-step schemes: Euler (order 1), Heun, midpoint and DPM-Solver-2-style geometric midpoint "dpm2" (order 2),
+ * classical Runge–Kutta (order 4).
+ */
+export type OdeSolveMethod = "euler" | "heun" | "midpoint" | "dpm2" | "rk4";
 
 /** Result of {@link odeSolve}: the final state, the number of field evaluations and optionally every grid state. */
 export interface OdeSolveResult {
@@ -18,19 +21,21 @@ export interface OdeSolveResult {
   traj?: Float64Array[];
 }
 
-const STAGES: Record<OdeSolveMethod, number> = { euler: 1, heun: 2, midpoint: 2, rk4: 4 };
+const STAGES: Record<OdeSolveMethod, number> = { euler: 1, heun: 2, midpoint: 2, dpm2: 2, rk4: 4 };
 
 /**
  * Integrates $dy/dt = f(y, t)$ along the grid $t_0, t_1, \dots, t_N$ (strictly monotone, either direction)
  * with one step of the chosen scheme per interval, $h = t_{n+1} - t_n$:
  * Euler $y + h f(y,t)$; Heun $y + \tfrac h2\,[k_1 + f(y + h k_1, t + h)]$;
- * midpoint $y + h f(y + \tfrac h2 k_1, t + \tfrac h2)$; RK4 the classical four-stage rule.
- * Uses $N \times \{1, 2, 2, 4\}$ field evaluations.
+ * midpoint $y + h f(y + \tfrac h2 k_1, t + \tfrac h2)$; "dpm2" the geometric midpoint
+ * $m = \sqrt{t_n t_{n+1}}$, $y + h f(y + (m - t_n) k_1, m)$ (DPM-Solver-2 special case, G06; all times must share
+ * one sign and be ≠ 0); RK4 the classical four-stage rule.
+ * Uses $N \times \{1, 2, 2, 2, 4\}$ field evaluations.
  *
  * @param f the field (y, t) ↦ dy/dt, returning a Float64Array of y's length
  * @param y0 the state at ts[0] (not modified)
  * @param ts the time grid, ≥ 2 finite, strictly monotone values
- * @param method "euler" | "heun" | "midpoint" | "rk4"
+ * @param method "euler" | "heun" | "midpoint" | "dpm2" | "rk4"
  * @param opts keepTrajectory: also return the state at every grid time (traj[0] = y0)
  * @example
  * ```ts
@@ -57,8 +62,18 @@ export function odeSolve(
   if (!(ts instanceof Float64Array) || ts.length < 2) {
     rangeError(where, "ts", "a Float64Array of ≥ 2 times", ts?.length);
   }
-  if (!(method in STAGES)) rangeError(where, "method", '"euler" | "heun" | "midpoint" | "rk4"', method);
+  if (!(method in STAGES)) {
+    rangeError(where, "method", '"euler" | "heun" | "midpoint" | "dpm2" | "rk4"', method);
+  }
   for (let i = 0; i < ts.length; i++) checkFinite(where, `ts[${i}]`, ts[i]);
+  if (method === "dpm2" && !(ts[0]! * ts[ts.length - 1]! > 0)) {
+    rangeError(
+      where,
+      "ts",
+      'times of one sign, all ≠ 0 (method "dpm2" uses √(t_n t_{n+1}))',
+      `${ts[0]} … ${ts[ts.length - 1]}`,
+    );
+  }
   const dir = Math.sign(ts[1]! - ts[0]!);
   for (let i = 1; i < ts.length; i++) {
     if (dir === 0 || Math.sign(ts[i]! - ts[i - 1]!) !== dir) {
@@ -87,7 +102,10 @@ export function odeSolve(
     const k1 = call(y, t);
     if (method === "euler") y = axpy(y, h, k1);
     else if (method === "midpoint") y = axpy(y, h, call(axpy(y, h / 2, k1), t + h / 2));
-    else if (method === "heun") {
+    else if (method === "dpm2") {
+      const m = Math.sign(t) * Math.sqrt(t * (t + h));
+      y = axpy(y, h, call(axpy(y, m - t, k1), m));
+    } else if (method === "heun") {
       const k2 = call(axpy(y, h, k1), t + h);
       for (let i = 0; i < n; i++) y[i] = y[i]! + (h / 2) * (k1[i]! + k2[i]!);
     } else {
