@@ -13,6 +13,7 @@ export * from "./gmm_path.ts";
 export * from "./score_matching.ts";
 export * from "./sm_training.ts";
 export * from "./flow.ts";
+export * from "./upsample_guidance.ts";
 export * from "./samplers.ts";
 export * from "./amed.ts";
 export * from "./wbound.ts";

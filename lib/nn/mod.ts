@@ -21,3 +21,5 @@ export * from "./grad_probes.ts";
 export * from "./sequence_recall.ts";
 export * from "./toy_lm.ts";
 export * from "./mlp.ts";
+export * from "./fourier_time_embed.ts";
+export * from "./conv_denoiser.ts";
