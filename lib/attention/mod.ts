@@ -15,3 +15,4 @@ export * from "./gau.ts";
 export * from "./linear_variants.ts";
 export * from "./entropy.ts";
 export * from "./gaussian_entropy.ts";
+export * from "./receptive_field.ts";

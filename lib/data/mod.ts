@@ -15,3 +15,4 @@ export * from "./toy2d.ts";
 export * from "./glyphs.ts";
 export * from "./image_ops.ts";
 export * from "./image_metrics.ts";
+export * from "./che_tasks.ts";

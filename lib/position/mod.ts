@@ -12,3 +12,4 @@ export * from "./floater.ts";
 export * from "./extrapolation.ts";
 export * from "./toy_extrapolation.ts";
 export * from "./relative_bias.ts";
+export * from "./toy_probes.ts";
