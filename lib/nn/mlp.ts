@@ -78,8 +78,12 @@ export class Mlp {
     for (let l = 0; l + 1 < sizes.length; l++) {
       const fi = sizes[l]!, fo = sizes[l + 1]!, std = 1 / Math.sqrt(fi);
       const w = Float32Array.from({ length: fi * fo }, () => std * rng.normal());
-      this.variables.push(tf.variable(tf.tensor2d(w, [fi, fo]), true, `mlp${id}_W${l}`));
-      this.variables.push(tf.variable(tf.zeros([fo]), true, `mlp${id}_b${l}`));
+      // tf.variable copies its initial value; dispose the temporaries so construction leaks nothing
+      const w0 = tf.tensor2d(w, [fi, fo]), b0 = tf.zeros([fo]);
+      this.variables.push(tf.variable(w0, true, `mlp${id}_W${l}`));
+      this.variables.push(tf.variable(b0, true, `mlp${id}_b${l}`));
+      w0.dispose();
+      b0.dispose();
     }
   }
 

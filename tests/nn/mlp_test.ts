@@ -42,6 +42,14 @@ Deno.test("Mlp: seeded init is reproducible, JSON round trip, no tensor leak in 
   [a, b, c].forEach((m) => m.dispose());
 });
 
+Deno.test("Mlp: construction allocates only its variables, and dispose frees them all", () => {
+  const before = tf.memory().numTensors;
+  const m = new Mlp({ inDim: 3, hidden: [5, 4], outDim: 2, act: "relu" }, 1);
+  assertEquals(tf.memory().numTensors - before, m.variables.length);
+  m.dispose();
+  assertEquals(tf.memory().numTensors, before);
+});
+
 Deno.test("Mlp: validation", () => {
   assertThrows(
     () => new Mlp({ inDim: 0, hidden: [], outDim: 1, act: "relu" }, 0),
