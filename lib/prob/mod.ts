@@ -14,3 +14,4 @@ export * from "./calibration.ts";
 export * from "./gmm.ts";
 export * from "./wasserstein.ts";
 export * from "./sample_metrics.ts";
+export * from "./density1d.ts";
