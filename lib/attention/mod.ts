@@ -16,3 +16,4 @@ export * from "./linear_variants.ts";
 export * from "./entropy.ts";
 export * from "./gaussian_entropy.ts";
 export * from "./receptive_field.ts";
+export * from "./qk_norm.ts";

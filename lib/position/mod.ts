@@ -13,3 +13,4 @@ export * from "./extrapolation.ts";
 export * from "./toy_extrapolation.ts";
 export * from "./relative_bias.ts";
 export * from "./toy_probes.ts";
+export * from "./toy_seeds.ts";
