@@ -14,4 +14,5 @@ export * from "./calibration.ts";
 export * from "./gmm.ts";
 export * from "./wasserstein.ts";
 export * from "./sample_metrics.ts";
+export * from "./self_consuming.ts";
 export * from "./density1d.ts";
