@@ -16,4 +16,5 @@ export * from "./linear_variants.ts";
 export * from "./entropy.ts";
 export * from "./gaussian_entropy.ts";
 export * from "./receptive_field.ts";
+export * from "./mixed_modal_mask.ts";
 export * from "./qk_norm.ts";

@@ -16,3 +16,4 @@ export * from "./glyphs.ts";
 export * from "./image_ops.ts";
 export * from "./image_metrics.ts";
 export * from "./che_tasks.ts";
+export * from "./lossless_budget.ts";
