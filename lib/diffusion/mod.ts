@@ -17,3 +17,4 @@ export * from "./upsample_guidance.ts";
 export * from "./samplers.ts";
 export * from "./amed.ts";
 export * from "./wbound.ts";
+export * from "./flow_matching.ts";
