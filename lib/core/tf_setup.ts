@@ -10,21 +10,33 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { installWasmGapFills } from "./tf_ops.ts";
+import { setTfThreads, tfThreadsFromEnv } from "./tf_threads.ts";
 
 /** Backends the library supports. */
 export type TfBackend = "wasm" | "cpu";
 
 let prodMode = false;
 
+/** Options of {@link initTf}. */
+export interface InitTfOptions {
+  /**
+   * Opt-in: run the wasm backend's XNNPACK kernels on this many threads (see `tf_threads.ts`; results
+   * are bit-identical to one thread). Default: `KEXUE_TF_THREADS` from the environment, else untouched
+   * (one thread).
+   */
+  threads?: number;
+}
+
 /**
  * Selects and verifies a tfjs backend, silences the tfjs banner and installs the wasm gap-fillers
  * (see `tf_ops.ts`). Idempotent; call it once at the top of a notebook or test.
  *
  * @param backend "wasm" (default) or "cpu"
+ * @param options opt-in threads for "wasm" (see {@link InitTfOptions})
  * @returns the active backend name
  * @throws Error if tfjs did not switch to the requested backend
  */
-export async function initTf(backend: TfBackend = "wasm"): Promise<TfBackend> {
+export async function initTf(backend: TfBackend = "wasm", options: InitTfOptions = {}): Promise<TfBackend> {
   if (backend !== "wasm" && backend !== "cpu") {
     throw new RangeError(`initTf: backend must be "wasm" or "cpu", got ${JSON.stringify(backend)}`);
   }
@@ -33,6 +45,8 @@ export async function initTf(backend: TfBackend = "wasm"): Promise<TfBackend> {
     prodMode = true;
   }
   installWasmGapFills();
+  const threads = backend === "wasm" ? options.threads ?? tfThreadsFromEnv() : undefined;
+  if (threads !== undefined) await setTfThreads(threads);
   if (tf.getBackend() !== backend) {
     const ok = await tf.setBackend(backend);
     await tf.ready();

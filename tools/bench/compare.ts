@@ -1,0 +1,170 @@
+/**
+ * tfjs (wasm, this repo's set-up) against PyTorch CPU, side by side in one run (issue 11):
+ *
+ *     deno task bench:compare [--threads 1,2] [--ids matmul1024_nn,toy_lm_adam_step] [--min-time 1] [--json out.json]
+ *
+ * For each thread count n and each workload of `bench/workloads.ts` that has a PyTorch twin in
+ * `tools/bench/torch_ref.py`, it times the tfjs version in this process (`setTfThreads(n)`), then the
+ * PyTorch version in a child `python3` (`torch.set_num_threads(n)`, `OMP_NUM_THREADS` and
+ * `OPENBLAS_NUM_THREADS` = n), interleaved so that both see the same machine load, and prints the best
+ * (min) and median time per call, the rate (GFLOP/s or steps/s) and the ratio tfjs time / torch time.
+ * Pin both to the same cores from outside if wanted: `taskset -c 0,1 deno task bench:compare`.
+ *
+ * When python3 or torch is missing it prints why and exits 0 (torch is not part of CI).
+ *
+ * @module
+ */
+import { initTf } from "@lib/core/tf_setup.ts";
+import { setTfThreads } from "@lib/core/tf_threads.ts";
+import { rate, type Workload, WORKLOADS } from "../../bench/workloads.ts";
+
+/** Best and median seconds per call of a workload. */
+export interface Timing {
+  minS: number;
+  medianS: number;
+  n: number;
+}
+
+/** Times `run` (3 warm-up calls, then at least 5 calls and `minTime` seconds). */
+export async function timeRuns(run: () => void | Promise<void>, minTime: number): Promise<Timing> {
+  for (let i = 0; i < 3; i++) await run();
+  const ts: number[] = [];
+  const start = performance.now();
+  while (performance.now() - start < minTime * 1000 || ts.length < 5) {
+    const t0 = performance.now();
+    await run();
+    ts.push((performance.now() - t0) / 1000);
+  }
+  const sorted = [...ts].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { minS: sorted[0]!, medianS: median, n: ts.length };
+}
+
+const PYTHON = Deno.env.get("KEXUE_PYTHON") ?? "/usr/bin/python3";
+const TORCH_REF = Deno.env.get("KEXUE_TORCH_REF") ?? new URL("./torch_ref.py", import.meta.url).pathname;
+
+async function python(args: string[], threads: number): Promise<{ code: number; out: string; err: string }> {
+  try {
+    const r = await new Deno.Command(PYTHON, {
+      args: [TORCH_REF, ...args],
+      env: {
+        OMP_NUM_THREADS: String(threads),
+        OPENBLAS_NUM_THREADS: String(threads),
+        MKL_NUM_THREADS: String(threads),
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
+  } catch (e) {
+    return { code: 127, out: "", err: `cannot run ${PYTHON}: ${(e as Error).message}` };
+  }
+}
+
+/** Times one workload in PyTorch; undefined when torch is unavailable. */
+async function torchTiming(id: string, threads: number, minTime: number): Promise<Timing> {
+  const r = await python(["--threads", String(threads), "--ids", id, "--min-time", String(minTime)], threads);
+  if (r.code !== 0) throw new Error(`torch_ref.py ${id} failed (${r.code}): ${r.err.trim()}`);
+  const res = JSON.parse(r.out).results[id];
+  return { minS: res.min_s, medianS: res.median_s, n: res.n };
+}
+
+function fmtRate(w: Workload, s: number): string {
+  const r = rate(w, s);
+  return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)} ${w.unit}`;
+}
+
+function fmtMs(s: number): string {
+  const ms = s * 1000;
+  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+}
+
+function parseArgs(args: string[]) {
+  const get = (k: string) => {
+    const i = args.indexOf(k);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const threads = (get("--threads") ?? "1,2").split(",").map(Number);
+  for (const t of threads) {
+    if (!Number.isInteger(t) || t < 1 || t > 8) {
+      throw new RangeError(`--threads: integers in [1, 8], got ${t}`);
+    }
+  }
+  const ids = get("--ids")?.split(",").filter((x) => x) ?? [];
+  const minTime = Number(get("--min-time") ?? "1");
+  if (!(minTime > 0)) {
+    throw new RangeError(`--min-time: a positive number of seconds, got ${get("--min-time")}`);
+  }
+  return { threads, ids, minTime, json: get("--json") };
+}
+
+async function loadAvg(): Promise<string> {
+  try {
+    return (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
+}
+
+if (import.meta.main) {
+  const { threads, ids, minTime, json } = parseArgs(Deno.args);
+  const probe = await python(["--list"], 1);
+  if (probe.code !== 0) {
+    console.log(
+      `bench:compare skipped: PyTorch is not available (${probe.err.trim() || `exit ${probe.code}`}).\n` +
+        `Install it (Debian: apt-get install -y python3-torch libopenblas0-pthread) or set KEXUE_PYTHON.`,
+    );
+    Deno.exit(0);
+  }
+  const torchIds = new Set<string>(JSON.parse(probe.out));
+  const chosen = WORKLOADS.filter((w) =>
+    w.torch && torchIds.has(w.id) && (ids.length === 0 || ids.includes(w.id))
+  );
+  await initTf();
+  console.log(
+    `tfjs wasm vs PyTorch CPU — ${navigator.hardwareConcurrency} logical cores, load average ${await loadAvg()}`,
+  );
+  const rows: Record<string, unknown>[] = [];
+  for (const n of threads) {
+    const info = await setTfThreads(n);
+    console.log(
+      `\n## ${n} thread${n > 1 ? "s" : ""} (tfjs: ${info.threads}${
+        info.reason ? `, ${info.reason}` : ""
+      }; load ${await loadAvg()})\n`,
+    );
+    console.log(
+      "| workload | tfjs ms (min / median) | torch ms (min / median) | tfjs rate | torch rate | tfjs ÷ torch time |",
+    );
+    console.log("|---|---|---|---|---|---|");
+    for (const w of chosen) {
+      const p = w.prepare();
+      let tj: Timing;
+      try {
+        tj = await timeRuns(() => p.run(), minTime);
+      } finally {
+        p.dispose();
+      }
+      const tt = await torchTiming(w.id, n, minTime);
+      const ratio = tj.minS / tt.minS;
+      console.log(
+        `| ${w.label} | ${fmtMs(tj.minS)} / ${fmtMs(tj.medianS)} | ${fmtMs(tt.minS)} / ${
+          fmtMs(tt.medianS)
+        } | ` +
+          `${fmtRate(w, tj.minS)} | ${fmtRate(w, tt.minS)} | ${ratio.toFixed(2)} |`,
+      );
+      rows.push({
+        id: w.id,
+        threads: n,
+        tfjsThreads: info.threads,
+        tfjs: tj,
+        torch: tt,
+        ratio,
+        load: await loadAvg(),
+      });
+    }
+  }
+  await setTfThreads(1);
+  if (json) await Deno.writeTextFile(json, JSON.stringify({ date: new Date().toISOString(), rows }, null, 1));
+}
