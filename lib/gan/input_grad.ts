@@ -12,7 +12,7 @@
  */
 import { tf } from "../core/tf_setup.ts";
 import { rangeError, typeError } from "../core/validate.ts";
-import type { Mlp } from "../nn/mlp.ts";
+import { type Mlp, mlpActivation } from "../nn/mlp.ts";
 
 /** A critic: a batch n×d → n scores. It may carry an explicit input gradient (see {@link mlpCritic}). */
 export type Critic = ((x: tf.Tensor2D) => tf.Tensor1D) & { inputGrad?: (x: tf.Tensor2D) => tf.Tensor2D };
@@ -70,7 +70,7 @@ export function mlpInputGrad(m: Mlp, x: tf.Tensor2D): tf.Tensor2D {
         m.variables[2 * l + 1]!,
       ) as tf.Tensor2D;
       pres.push(a);
-      h = activateLike(m.spec.act, a);
+      h = mlpActivation(m.spec.act, a);
     }
     let g: tf.Tensor2D = tf.ones([x.shape[0], m.spec.outDim]);
     for (let l = L - 1; l >= 0; l--) {
@@ -79,19 +79,6 @@ export function mlpInputGrad(m: Mlp, x: tf.Tensor2D): tf.Tensor2D {
     }
     return g;
   });
-}
-
-function activateLike(act: Mlp["spec"]["act"], x: tf.Tensor2D): tf.Tensor2D {
-  switch (act) {
-    case "relu":
-      return tf.relu(x);
-    case "tanh":
-      return tf.tanh(x);
-    case "silu":
-      return tf.mul(x, tf.sigmoid(x));
-    case "leaky02":
-      return tf.sub(tf.relu(x), tf.mul(0.2, tf.relu(tf.neg(x))));
-  }
 }
 
 /**

@@ -14,6 +14,7 @@
 import { createRng, type Rng } from "../core/rng.ts";
 import { tf } from "../core/tf_setup.ts";
 import { checkInt, checkPositive, checkRange, rangeError, typeError } from "../core/validate.ts";
+import { assignFromArrays, variablesToArrays } from "./weights.ts";
 import { fourierTimeEmbed } from "./fourier_time_embed.ts";
 import { trainSteps } from "./train_loop.ts";
 
@@ -141,7 +142,7 @@ export class ConvDenoiser {
 
   /** Spec and weights as plain arrays (for a weight cache). */
   toJSON(): { spec: ConvDenoiserSpec; weights: number[][] } {
-    return { spec: this.spec, weights: this.variables.map((v) => Array.from(v.dataSync())) };
+    return { spec: this.spec, weights: variablesToArrays(this.variables) };
   }
 
   /**
@@ -154,17 +155,7 @@ export class ConvDenoiser {
       typeError("ConvDenoiser.fromJSON", "o", "{ spec, weights }", o);
     }
     const m = new ConvDenoiser(o.spec, 0);
-    if (o.weights.length !== m.variables.length) {
-      rangeError("ConvDenoiser.fromJSON", "o.weights.length", String(m.variables.length), o.weights.length);
-    }
-    m.variables.forEach((v, i) => {
-      if (o.weights[i]!.length !== v.size) {
-        rangeError("ConvDenoiser.fromJSON", `o.weights[${i}].length`, String(v.size), o.weights[i]!.length);
-      }
-      const w = tf.tensor(o.weights[i]!, v.shape);
-      v.assign(w);
-      w.dispose();
-    });
+    assignFromArrays("ConvDenoiser.fromJSON", m.variables, o.weights);
     return m;
   }
 

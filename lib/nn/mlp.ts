@@ -8,6 +8,7 @@
 import { createRng } from "../core/rng.ts";
 import { tf } from "../core/tf_setup.ts";
 import { checkInt, rangeError, typeError } from "../core/validate.ts";
+import { assignFromArrays, variablesToArrays } from "./weights.ts";
 
 /** Layer sizes and activation of an {@link Mlp}. */
 export interface MlpSpec {
@@ -23,7 +24,22 @@ export interface MlpSpec {
 
 const ACTS = ["relu", "silu", "tanh", "leaky02"];
 
-function activate(act: MlpSpec["act"], x: tf.Tensor2D): tf.Tensor2D {
+/**
+ * The hidden activation of an {@link Mlp}, applied elementwise (shared by code that re-derives an Mlp's forward pass,
+ * e.g. its input gradient in `lib/gan/input_grad.ts`).
+ *
+ * @param act the activation name
+ * @param x pre-activations
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { initTf, tf } from "@lib/core/tf_setup.ts";
+ * import { mlpActivation } from "@lib/nn/mlp.ts";
+ * await initTf();
+ * assertEquals(Array.from(mlpActivation("leaky02", tf.tensor2d([[-1, 2]])).dataSync()), [Math.fround(-0.2), 2]);
+ * ```
+ */
+export function mlpActivation(act: MlpSpec["act"], x: tf.Tensor2D): tf.Tensor2D {
   switch (act) {
     case "relu":
       return tf.relu(x);
@@ -105,7 +121,7 @@ export class Mlp {
           tf.matMul(h, this.variables[2 * l] as tf.Tensor2D),
           this.variables[2 * l + 1]!,
         ) as tf.Tensor2D;
-        if (l + 1 < L) h = activate(this.spec.act, h);
+        if (l + 1 < L) h = mlpActivation(this.spec.act, h);
       }
       return h;
     });
@@ -127,7 +143,7 @@ export class Mlp {
 
   /** Spec and weights as plain arrays. */
   toJSON(): { spec: MlpSpec; weights: number[][] } {
-    return { spec: this.spec, weights: this.variables.map((v) => Array.from(v.dataSync())) };
+    return { spec: this.spec, weights: variablesToArrays(this.variables) };
   }
 
   /**
@@ -140,17 +156,7 @@ export class Mlp {
       typeError("Mlp.fromJSON", "o", "{ spec, weights }", o);
     }
     const m = new Mlp(o.spec, 0);
-    if (o.weights.length !== m.variables.length) {
-      rangeError("Mlp.fromJSON", "o.weights.length", String(m.variables.length), o.weights.length);
-    }
-    m.variables.forEach((v, i) => {
-      if (o.weights[i]!.length !== v.size) {
-        rangeError("Mlp.fromJSON", `o.weights[${i}].length`, String(v.size), o.weights[i]!.length);
-      }
-      const w = tf.tensor(o.weights[i]!, v.shape);
-      v.assign(w);
-      w.dispose();
-    });
+    assignFromArrays("Mlp.fromJSON", m.variables, o.weights);
     return m;
   }
 

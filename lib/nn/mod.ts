@@ -23,3 +23,4 @@ export * from "./toy_lm.ts";
 export * from "./mlp.ts";
 export * from "./fourier_time_embed.ts";
 export * from "./conv_denoiser.ts";
+export * from "./weights.ts";

@@ -17,6 +17,7 @@
 import { initTf } from "@lib/core/tf_setup.ts";
 import { setTfThreads } from "@lib/core/tf_threads.ts";
 import { rate, type Workload, WORKLOADS } from "../../bench/workloads.ts";
+import { argValue, fmt3, loadAvg, parseThreads } from "./cli.ts";
 
 /** Best and median seconds per call of a workload. */
 export interface Timing {
@@ -73,39 +74,22 @@ async function torchTiming(id: string, threads: number, minTime: number): Promis
 
 function fmtRate(w: Workload, s: number): string {
   const r = rate(w, s);
-  return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)} ${w.unit}`;
+  return `${fmt3(r)} ${w.unit}`;
 }
 
 function fmtMs(s: number): string {
-  const ms = s * 1000;
-  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+  return fmt3(s * 1000);
 }
 
 function parseArgs(args: string[]) {
-  const get = (k: string) => {
-    const i = args.indexOf(k);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const threads = (get("--threads") ?? "1,2").split(",").map(Number);
-  for (const t of threads) {
-    if (!Number.isInteger(t) || t < 1 || t > 8) {
-      throw new RangeError(`--threads: integers in [1, 8], got ${t}`);
-    }
-  }
+  const get = (k: string) => argValue(args, k);
+  const threads = parseThreads(args);
   const ids = get("--ids")?.split(",").filter((x) => x) ?? [];
   const minTime = Number(get("--min-time") ?? "1");
   if (!(minTime > 0)) {
     throw new RangeError(`--min-time: a positive number of seconds, got ${get("--min-time")}`);
   }
   return { threads, ids, minTime, json: get("--json") };
-}
-
-async function loadAvg(): Promise<string> {
-  try {
-    return (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
-  } catch {
-    return "n/a";
-  }
 }
 
 if (import.meta.main) {

@@ -16,6 +16,7 @@
  */
 import { rate, type Workload, WORKLOADS } from "../../bench/workloads.ts";
 import { PLOT_WORKLOAD } from "../../bench/workloads_plot.ts";
+import { argValue, fmt3, loadAvg, parseThreads } from "./cli.ts";
 
 interface BenchStats {
   n: number;
@@ -29,14 +30,6 @@ interface BenchEntry {
 }
 
 const root = new URL("../../", import.meta.url).pathname;
-
-async function loadAvg(): Promise<string> {
-  try {
-    return (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
-  } catch {
-    return "n/a";
-  }
-}
 
 /** Runs `deno bench --json` on one file and returns its entries (stderr passes through). */
 async function runBench(file: string, env: Record<string, string> = {}): Promise<BenchEntry[]> {
@@ -55,21 +48,9 @@ function stats(e: BenchEntry): BenchStats | undefined {
   return e.results[0]?.ok;
 }
 
-function fmt(x: number): string {
-  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
-}
-
 function parseArgs(args: string[]) {
-  const get = (k: string) => {
-    const i = args.indexOf(k);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const threads = (get("--threads") ?? "1,2").split(",").map(Number);
-  for (const t of threads) {
-    if (!Number.isInteger(t) || t < 1 || t > 8) {
-      throw new RangeError(`--threads: integers in [1, 8], got ${t}`);
-    }
-  }
+  const get = (k: string) => argValue(args, k);
+  const threads = parseThreads(args);
   const only = get("--only");
   if (only !== undefined && !["models", "tf_ops", "tokenize"].includes(only)) {
     throw new RangeError(`--only: models, tf_ops or tokenize, got ${only}`);
@@ -99,7 +80,7 @@ if (import.meta.main) {
     console.log(`|---|${[...head, ...speed].map(() => "---").join("|")}|`);
     for (const [id, secs] of mins) {
       const w = byId.get(id)!;
-      const cells = secs.map((s) => `${fmt(rate(w, s))} ${w.unit} (${fmt(s * 1000)} ms)`);
+      const cells = secs.map((s) => `${fmt3(rate(w, s))} ${w.unit} (${fmt3(s * 1000)} ms)`);
       const ups = secs.slice(1).map((s) => `${(secs[0]! / s).toFixed(2)}×`);
       console.log(`| ${w.label} | ${[...cells, ...ups].join(" | ")} |`);
     }
@@ -113,7 +94,7 @@ if (import.meta.main) {
       if (s === undefined) continue;
       const flops = e.group === "matmul512" ? 2 * 512 ** 3 : undefined;
       console.log(
-        `| ${e.group ?? ""} | ${e.name} | ${fmt(s.min / 1e6)} | ${flops ? fmt(flops / s.min) : ""} |`,
+        `| ${e.group ?? ""} | ${e.name} | ${fmt3(s.min / 1e6)} | ${flops ? fmt3(flops / s.min) : ""} |`,
       );
     }
   }
@@ -124,7 +105,7 @@ if (import.meta.main) {
     for (const e of await runBench("bench/tokenize_bench.ts")) {
       const s = stats(e), chars = Number(/\(([\d,]+) chars\)/.exec(e.name)?.[1]?.replaceAll(",", ""));
       if (s === undefined) continue;
-      console.log(`| ${e.name} | ${fmt(s.min / 1e9)} | ${chars ? fmt(chars / (s.min / 1e9)) : ""} |`);
+      console.log(`| ${e.name} | ${fmt3(s.min / 1e9)} | ${chars ? fmt3(chars / (s.min / 1e9)) : ""} |`);
     }
   }
 }
