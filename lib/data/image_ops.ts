@@ -222,3 +222,51 @@ export function quantizeU8(x: Img): Uint8Array {
   }
   return out;
 }
+
+/**
+ * A 2-D point cloud as a grey image (the PNG view of 2-D toy samples, X-gen §7): counts $c$ on a res×res grid over
+ * `bounds`, shown as $\log(1+c)/\log(1+\max c)$ so that sparse regions stay visible. Row 0 is the top edge
+ * ($y = y_{\max}$), column 0 the left edge; points outside the bounds are dropped.
+ *
+ * @param X flat n×2 points
+ * @param bounds [xMin, xMax, yMin, yMax] with xMin < xMax and yMin < yMax
+ * @param res pixels per side ≥ 1
+ * @returns res×res values in [0, 1] (all 0 when no point falls inside)
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { histogram2d } from "@lib/data/image_ops.ts";
+ * // one point in the top-left cell, two in the bottom-right cell
+ * const img = histogram2d(Float64Array.of(-0.9, 0.9, 0.9, -0.9, 0.8, -0.8), [-1, 1, -1, 1], 2);
+ * assertEquals(Array.from(img), [Math.log(2) / Math.log(3), 0, 0, 1]);
+ * ```
+ */
+export function histogram2d(
+  X: Float64Array,
+  bounds: [number, number, number, number],
+  res: number,
+): Float64Array {
+  const where = "histogram2d";
+  if (!(X instanceof Float64Array)) typeError(where, "X", "a Float64Array (n×2)", X);
+  if (X.length % 2 !== 0) rangeError(where, "X.length", "a multiple of 2", X.length);
+  if (!Array.isArray(bounds) || bounds.length !== 4 || !bounds.every(Number.isFinite)) {
+    typeError(where, "bounds", "[xMin, xMax, yMin, yMax] (finite)", bounds);
+  }
+  const [x0, x1, y0, y1] = bounds;
+  if (!(x0 < x1 && y0 < y1)) rangeError(where, "bounds", "xMin < xMax and yMin < yMax", bounds);
+  checkInt(where, "res", res, 1);
+  const counts = new Float64Array(res * res);
+  for (let i = 0; i < X.length; i += 2) {
+    const x = X[i]!, y = X[i + 1]!;
+    if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) continue;
+    const c = Math.min(res - 1, Math.floor(((x - x0) / (x1 - x0)) * res));
+    const r = Math.min(res - 1, Math.floor(((y1 - y) / (y1 - y0)) * res));
+    counts[r * res + c]! += 1;
+  }
+  let max = 0;
+  for (const c of counts) max = Math.max(max, c);
+  if (max === 0) return counts;
+  const norm = Math.log1p(max);
+  for (let k = 0; k < counts.length; k++) counts[k] = Math.log1p(counts[k]!) / norm;
+  return counts;
+}

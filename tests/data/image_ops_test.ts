@@ -96,3 +96,18 @@ Deno.test("image_ops/metrics: bad input throws with the argument named", () => {
   assertThrows(() => maxTemplateNcc(new Float64Array(3), []), RangeError, "templates");
   assertThrows(() => psnr(new Float64Array(3), new Float64Array(3), 0), RangeError, "maxVal");
 });
+
+Deno.test("histogram2d: counts land in the right cells (top row = y max), log scaling, bounds checks", async () => {
+  const { histogram2d } = await import("@lib/data/image_ops.ts");
+  // 3×3 grid over [0,3]²: the point (0.5, 2.5) is the top-left cell, (2.5, 0.5) ×3 the bottom-right
+  const img = histogram2d(Float64Array.of(0.5, 2.5, 2.5, 0.5, 2.6, 0.4, 2.9, 0.1, 9, 9), [0, 3, 0, 3], 3);
+  assertAlmostEquals(img[0]!, Math.log(2) / Math.log(4), 1e-15);
+  assertEquals(img[8], 1);
+  assertEquals(img.filter((v) => v > 0).length, 2);
+  // the edge x = xMax stays inside (last column)
+  assertEquals(histogram2d(Float64Array.of(3, 3), [0, 3, 0, 3], 3)[2], 1);
+  assertEquals(Array.from(histogram2d(Float64Array.of(5, 5), [0, 1, 0, 1], 2)), [0, 0, 0, 0]);
+  assertThrows(() => histogram2d(Float64Array.of(1, 2, 3), [0, 1, 0, 1], 2), RangeError, "X.length");
+  assertThrows(() => histogram2d(Float64Array.of(1, 2), [1, 0, 0, 1], 2), RangeError, "bounds");
+  assertThrows(() => histogram2d(Float64Array.of(1, 2), [0, 1, 0, 1], 0), RangeError, "res");
+});
