@@ -44,15 +44,26 @@ export function _pathArgs(
   return { K, a, b };
 }
 
+/** Per-call constants of the path marginal: $S_{ki}=a^2v_{ki}+b^2$ and $\log S_{ki}$ (K×d each). */
+interface Marginal {
+  S: Float64Array;
+  logS: Float64Array;
+}
+
+function marginal(g: Gmm, a: number, b2: number): Marginal {
+  const S = g.vars.map((v) => a * a * v + b2);
+  return { S, logS: S.map(Math.log) };
+}
+
 /** Writes the responsibilities of point x (d numbers at offset o of X) into r. */
-function responsibilities(g: Gmm, a: number, b2: number, X: Float64Array, o: number, r: Float64Array): void {
+function responsibilities(g: Gmm, a: number, c: Marginal, X: Float64Array, o: number, r: Float64Array): void {
   const d = g.d, K = r.length;
   let mx = -Infinity;
   for (let k = 0; k < K; k++) {
     let l = Math.log(g.weights[k]!);
     for (let i = 0; i < d; i++) {
-      const S = a * a * g.vars[k * d + i]! + b2, z = X[o + i]! - a * g.means[k * d + i]!;
-      l -= 0.5 * (Math.log(S) + z * z / S);
+      const S = c.S[k * d + i]!, z = X[o + i]! - a * g.means[k * d + i]!;
+      l -= 0.5 * (c.logS[k * d + i]! + z * z / S);
     }
     r[k] = l;
     if (l > mx) mx = l;
@@ -120,16 +131,16 @@ export function gmmPosterior(
   const { K, a, b } = _pathArgs("gmmPosterior", g, p, t);
   const d = g.d, n = _checkPoints("gmmPosterior", "X", X, d), b2 = b * b;
   const resp = new Float64Array(n * K), meanX0 = new Float64Array(n * d), trCovX0 = new Float64Array(n);
-  const r = new Float64Array(K), mu = new Float64Array(d);
+  const r = new Float64Array(K), mu = new Float64Array(d), c = marginal(g, a, b2);
   for (let j = 0; j < n; j++) {
-    responsibilities(g, a, b2, X, j * d, r);
+    responsibilities(g, a, c, X, j * d, r);
     resp.set(r, j * K);
     let second = 0;
     for (let k = 0; k < K; k++) {
       const rk = r[k]!;
       if (rk === 0) continue;
       for (let i = 0; i < d; i++) {
-        const v = g.vars[k * d + i]!, m = g.means[k * d + i]!, S = a * a * v + b2;
+        const v = g.vars[k * d + i]!, m = g.means[k * d + i]!, S = c.S[k * d + i]!;
         mu[i] = m + (a * v / S) * (X[j * d + i]! - a * m);
         meanX0[j * d + i] = meanX0[j * d + i]! + rk * mu[i]!;
         second += rk * (mu[i]! * mu[i]! + v * b2 / S);
@@ -165,13 +176,13 @@ export function gmmPosterior(
 export function gmmScore(g: Gmm, p: GaussianPath, t: number, X: Float64Array): Float64Array {
   const { K, a, b } = _pathArgs("gmmScore", g, p, t);
   const d = g.d, n = _checkPoints("gmmScore", "X", X, d), b2 = b * b;
-  const out = new Float64Array(n * d), r = new Float64Array(K);
+  const out = new Float64Array(n * d), r = new Float64Array(K), c = marginal(g, a, b2);
   for (let j = 0; j < n; j++) {
-    responsibilities(g, a, b2, X, j * d, r);
+    responsibilities(g, a, c, X, j * d, r);
     for (let k = 0; k < K; k++) {
       if (r[k] === 0) continue;
       for (let i = 0; i < d; i++) {
-        const S = a * a * g.vars[k * d + i]! + b2;
+        const S = c.S[k * d + i]!;
         out[j * d + i] = out[j * d + i]! - r[k]! * (X[j * d + i]! - a * g.means[k * d + i]!) / S;
       }
     }
@@ -220,9 +231,27 @@ export function gmmEps(g: Gmm, p: GaussianPath, t: number, X: Float64Array): Flo
  * ```
  */
 export function gmmVelocity(g: Gmm, p: GaussianPath, t: number, X: Float64Array): Float64Array {
-  const { meanX0 } = gmmPosterior(g, p, t, X);
-  const eps = gmmEps(g, p, t, X), da = p.da(t), db = p.db(t);
-  return meanX0.map((m, j) => da * m + db * eps[j]!);
+  const { K, a, b } = _pathArgs("gmmVelocity", g, p, t);
+  const d = g.d, n = _checkPoints("gmmVelocity", "X", X, d), c = marginal(g, a, b * b);
+  const da = p.da(t), db = p.db(t), out = new Float64Array(n * d), r = new Float64Array(K);
+  const meanX0 = new Float64Array(d), score = new Float64Array(d);
+  // one pass: E[x0|x] and ∇log p accumulate over the components in the same order as gmmPosterior and gmmScore
+  for (let j = 0; j < n; j++) {
+    responsibilities(g, a, c, X, j * d, r);
+    meanX0.fill(0);
+    score.fill(0);
+    for (let k = 0; k < K; k++) {
+      const rk = r[k]!;
+      if (rk === 0) continue;
+      for (let i = 0; i < d; i++) {
+        const v = g.vars[k * d + i]!, m = g.means[k * d + i]!, S = c.S[k * d + i]!, x = X[j * d + i]!;
+        meanX0[i] = meanX0[i]! + rk * (m + (a * v / S) * (x - a * m));
+        score[i] = score[i]! - rk * (x - a * m) / S;
+      }
+    }
+    for (let i = 0; i < d; i++) out[j * d + i] = da * meanX0[i]! + db * (-b * score[i]!);
+  }
+  return out;
 }
 
 /**
@@ -262,7 +291,7 @@ export function gmmPosteriorSample(
   checkInt(where, "m", m, 1);
   if (typeof rng !== "function") typeError(where, "rng", "an Rng", rng);
   const b2 = b * b, r = new Float64Array(K), out = new Float64Array(m * d);
-  responsibilities(g, a, b2, x, 0, r);
+  responsibilities(g, a, marginal(g, a, b2), x, 0, r);
   for (let s = 0; s < m; s++) {
     let u = rng(), k = 0;
     for (; k < K - 1; k++) {

@@ -12,7 +12,7 @@ import type { OdeField } from "../core/ode.ts";
 import { odeSolve, type OdeSolveMethod } from "../core/ode_solve.ts";
 import { checkFinite, checkInt, checkRange, rangeError, typeError } from "../core/validate.ts";
 import { _checkGmm, type Gmm } from "../prob/gmm.ts";
-import { _pathArgs } from "./gmm_path.ts";
+import { _pathArgs, gmmVelocity } from "./gmm_path.ts";
 import type { DiscreteSchedule, GaussianPath } from "./paths.ts";
 
 /** A velocity field (n×d points, t) ↦ n×d velocities; the same type as `OdeField`. */
@@ -41,8 +41,7 @@ export function _checkGrid(where: string, ts: Float64Array, positive = true): vo
  * The exact probability-flow velocity of a Gaussian mixture along a path, as a reusable field
  * $\boldsymbol v(\boldsymbol x,t) = a'(t)\,\mathbb E[\boldsymbol x_0|\boldsymbol x_t] + b'(t)\,\mathbb E[\boldsymbol\varepsilon|\boldsymbol x_t]$
  * with $\mathbb E[\boldsymbol\varepsilon|\boldsymbol x] = -b\nabla\log p_t$ (X-gen §3). Same numbers as
- * `gmmVelocity(g, p, t, X)` (tested to 1e-12) but one pass over the components per point, which makes
- * the hundreds of evaluations of a teacher solver affordable. For the VE path this is $(\boldsymbol x - D(\boldsymbol x;\sigma))/\sigma$.
+ * `gmmVelocity(g, p, t, X)` (which it calls), as a field for the ODE solvers. For the VE path this is $(\boldsymbol x - D(\boldsymbol x;\sigma))/\sigma$.
  *
  * @param g the data mixture p_0 (component variances > 0)
  * @param p the path; t must stay in [p.tMin, p.tMax] with b(t) > 0
@@ -59,47 +58,13 @@ export function _checkGrid(where: string, ts: Float64Array, positive = true): vo
  * ```
  */
 export function gmmVelocityField(g: Gmm, p: GaussianPath): VelocityFn {
-  const K = _checkGmm("gmmVelocityField", g), d = g.d;
+  _checkGmm("gmmVelocityField", g);
   if (g.vars.some((v) => !(v > 0))) rangeError("gmmVelocityField", "g.vars", "all > 0", "a zero variance");
-  const logW = Float64Array.from(g.weights, (w) => Math.log(w));
   return (X: Float64Array, t: number) => {
-    const { a, b } = _pathArgs("gmmVelocityField", g, p, t);
-    if (!(X instanceof Float64Array) || X.length % d !== 0) {
-      rangeError("gmmVelocityField", "X.length", `a multiple of d = ${d}`, X?.length);
+    if (!(X instanceof Float64Array) || X.length % g.d !== 0) {
+      rangeError("gmmVelocityField", "X.length", `a multiple of d = ${g.d}`, X?.length);
     }
-    const da = p.da(t), db = p.db(t), b2 = b * b, n = X.length / d;
-    const S = g.vars.map((v) => a * a * v + b2), lw = new Float64Array(K), r = new Float64Array(K);
-    for (let k = 0; k < K; k++) {
-      let l = logW[k]!;
-      for (let i = 0; i < d; i++) l -= 0.5 * Math.log(S[k * d + i]!);
-      lw[k] = l;
-    }
-    const out = new Float64Array(n * d);
-    for (let j = 0; j < n; j++) {
-      const o = j * d;
-      let mx = -Infinity;
-      for (let k = 0; k < K; k++) {
-        let l = lw[k]!;
-        for (let i = 0; i < d; i++) {
-          const z = X[o + i]! - a * g.means[k * d + i]!;
-          l -= 0.5 * z * z / S[k * d + i]!;
-        }
-        r[k] = l;
-        if (l > mx) mx = l;
-      }
-      let s = 0;
-      for (let k = 0; k < K; k++) s += r[k] = Math.exp(r[k]! - mx);
-      for (let k = 0; k < K; k++) {
-        const rk = r[k]! / s;
-        if (rk === 0) continue;
-        for (let i = 0; i < d; i++) {
-          const m = g.means[k * d + i]!, Sk = S[k * d + i]!, z = X[o + i]! - a * m;
-          const x0 = m + (a * g.vars[k * d + i]! / Sk) * z, eps = b * z / Sk;
-          out[o + i] = out[o + i]! + rk * (da * x0 + db * eps);
-        }
-      }
-    }
-    return out;
+    return gmmVelocity(g, p, t, X);
   };
 }
 
