@@ -4,6 +4,9 @@
  * tfjs 4.22 under Deno: the `wasm` backend (SIMD, one thread) is ≈ 40 GFLOP/s on matmul, the pure-JS
  * `cpu` backend 20–40× slower. `tf.setBackend` fails *silently* (it resolves `false` and stays where it
  * was), so {@link initTf} checks `tf.getBackend()` afterwards and throws if the switch did not happen.
+ * Two opt-ins make it faster at the price of an extra dependency: XNNPACK on several threads
+ * (`tf_threads.ts`, bit-identical) and matmul on the native OpenBLAS (`tf_blas.ts`, 5–6× faster at 1024²,
+ * last bits machine-dependent).
  *
  * @module
  */
@@ -11,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { installWasmGapFills } from "./tf_ops.ts";
 import { setTfThreads, tfThreadsFromEnv } from "./tf_threads.ts";
+import { disableTfBlas, enableTfBlas, tfBlasFromEnv, type TfBlasInfo } from "./tf_blas.ts";
 
 /** Backends the library supports. */
 export type TfBackend = "wasm" | "cpu";
@@ -25,6 +29,29 @@ export interface InitTfOptions {
    * (one thread).
    */
   threads?: number;
+  /**
+   * Opt-in: run `tf.matMul` (and every matmul gradient) on the native OpenBLAS through Deno FFI (see
+   * `tf_blas.ts`): `true` = one BLAS thread, a number = that many threads, `false` = XNNPACK. Faster by
+   * 5× and more on matmul-heavy work, but results move in the last bits between machines, so committed
+   * notebooks do not use it. Default: `KEXUE_TF_BLAS` from the environment, else off. Where OpenBLAS
+   * cannot load it stays off; {@link tfBlasStatus} says why.
+   */
+  blas?: boolean | number;
+}
+
+let blasStatus: TfBlasInfo | undefined;
+
+/**
+ * What the last {@link initTf} did about the native BLAS (undefined when it was not asked for).
+ *
+ * @example
+ * ```ts
+ * import { tfBlasStatus } from "@lib/core/tf_setup.ts";
+ * console.log(tfBlasStatus()?.enabled ?? false);
+ * ```
+ */
+export function tfBlasStatus(): TfBlasInfo | undefined {
+  return blasStatus === undefined ? undefined : { ...blasStatus };
 }
 
 /**
@@ -32,7 +59,7 @@ export interface InitTfOptions {
  * (see `tf_ops.ts`). Idempotent; call it once at the top of a notebook or test.
  *
  * @param backend "wasm" (default) or "cpu"
- * @param options opt-in threads for "wasm" (see {@link InitTfOptions})
+ * @param options opt-in threads or native BLAS for "wasm" (see {@link InitTfOptions})
  * @returns the active backend name
  * @throws Error if tfjs did not switch to the requested backend
  */
@@ -55,6 +82,15 @@ export async function initTf(backend: TfBackend = "wasm", options: InitTfOptions
       throw new Error(
         `initTf: could not switch tfjs to the "${backend}" backend (setBackend returned ${ok}, active backend is "${active}")`,
       );
+    }
+  }
+  if (backend === "wasm") {
+    const blas = options.blas ?? tfBlasFromEnv();
+    if (blas === false) {
+      disableTfBlas();
+      blasStatus = undefined;
+    } else if (blas !== undefined) {
+      blasStatus = enableTfBlas({ threads: blas === true ? 1 : blas });
     }
   }
   return backend;

@@ -9,6 +9,7 @@
  */
 import { tf } from "../core/tf_setup.ts";
 import { createRng, type Rng } from "../core/rng.ts";
+import { tfBlasInfo } from "../core/tf_blas.ts";
 import { checkInt, checkPositive, rangeError, typeError } from "../core/validate.ts";
 import {
   markovSource,
@@ -313,6 +314,7 @@ export function toyTrainKey(
   v: ToyVariant,
   o: { steps: number; batch: number; lr: number; seed: number },
 ): string {
+  const blas = tfBlasInfo();
   return JSON.stringify({
     version: TOY_LM_VERSION,
     cfg: [cfg.vocab, cfg.d, cfg.layers, cfg.heads, cfg.ff, cfg.trainLen, cfg.ropeBase],
@@ -330,6 +332,9 @@ export function toyTrainKey(
       randpos: RANDPOS_RANGE,
       alibi: ALIBI_SLOPE,
     },
+    // weights trained with the opt-in native matmul differ in the last bits: never mix them into the
+    // cache of the default (XNNPACK) path; the key of the default path is unchanged
+    ...(blas.enabled ? { matmul: `openblas ${blas.coreName ?? ""}`.trim() } : {}),
   });
 }
 

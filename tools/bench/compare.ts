@@ -7,7 +7,11 @@
  * `tools/bench/torch_ref.py`, it times the tfjs version in this process (`setTfThreads(n)`), then the
  * PyTorch version in a child `python3` (`torch.set_num_threads(n)`, `OMP_NUM_THREADS` and
  * `OPENBLAS_NUM_THREADS` = n), interleaved so that both see the same machine load, and prints the best
- * (min) and median time per call, the rate (GFLOP/s or steps/s) and the ratio tfjs time / torch time.
+ * (min) and median time per call, the rate (GFLOP/s or steps/s) and the ratio tfjs time / torch time,
+ * for tfjs as the notebooks run it (XNNPACK in wasm) and with the opt-in native OpenBLAS matmul
+ * (`lib/core/tf_blas.ts`, when it loads). Debian's torch multiplies with the system OpenBLAS, whose
+ * 0.3.21 falls back to generic SSE3 kernels on CPUs it does not know; both sides get the same
+ * `OPENBLAS_CORETYPE` (chosen from the CPU flags unless set), so neither runs crippled kernels.
  * Pin both to the same cores from outside if wanted: `taskset -c 0,1 deno task bench:compare`.
  *
  * When python3 or torch is missing it prints why and exits 0 (torch is not part of CI).
@@ -16,6 +20,7 @@
  */
 import { initTf } from "@lib/core/tf_setup.ts";
 import { setTfThreads } from "@lib/core/tf_threads.ts";
+import { disableTfBlas, enableTfBlas, openBlasCoreTypeHere, tfBlasUnavailable } from "@lib/core/tf_blas.ts";
 import { rate, type Workload, WORKLOADS } from "../../bench/workloads.ts";
 import { argValue, fmt3, loadAvg, parseThreads } from "./cli.ts";
 
@@ -45,6 +50,9 @@ export async function timeRuns(run: () => void | Promise<void>, minTime: number)
 const PYTHON = Deno.env.get("KEXUE_PYTHON") ?? "/usr/bin/python3";
 const TORCH_REF = Deno.env.get("KEXUE_TORCH_REF") ?? new URL("./torch_ref.py", import.meta.url).pathname;
 
+/** The OpenBLAS kernels both sides use (Debian's torch multiplies with the same OpenBLAS). */
+const CORE_TYPE = openBlasCoreTypeHere();
+
 async function python(args: string[], threads: number): Promise<{ code: number; out: string; err: string }> {
   try {
     const r = await new Deno.Command(PYTHON, {
@@ -53,6 +61,7 @@ async function python(args: string[], threads: number): Promise<{ code: number; 
         OMP_NUM_THREADS: String(threads),
         OPENBLAS_NUM_THREADS: String(threads),
         MKL_NUM_THREADS: String(threads),
+        ...(CORE_TYPE === undefined ? {} : { OPENBLAS_CORETYPE: CORE_TYPE }),
       },
       stdout: "piped",
       stderr: "piped",
@@ -107,44 +116,64 @@ if (import.meta.main) {
     w.torch && torchIds.has(w.id) && (ids.length === 0 || ids.includes(w.id))
   );
   await initTf();
+  const blasWhy = tfBlasUnavailable();
   console.log(
-    `tfjs wasm vs PyTorch CPU — ${navigator.hardwareConcurrency} logical cores, load average ${await loadAvg()}`,
+    `tfjs wasm vs PyTorch CPU — ${navigator.hardwareConcurrency} logical cores, load average ${await loadAvg()}; ` +
+      `OpenBLAS kernels (torch and tfjs+BLAS): ${CORE_TYPE ?? "OpenBLAS's own choice"}` +
+      (blasWhy === undefined ? "" : `\ntfjs+BLAS skipped: ${blasWhy}`),
   );
   const rows: Record<string, unknown>[] = [];
+  const time = async (w: Workload) => {
+    const p = w.prepare();
+    try {
+      return await timeRuns(() => p.run(), minTime);
+    } finally {
+      p.dispose();
+    }
+  };
+  const cell = (w: Workload, t: Timing | undefined) =>
+    t === undefined ? "— | —" : `${fmtMs(t.minS)} / ${fmtMs(t.medianS)} | ${fmtRate(w, t.minS)}`;
   for (const n of threads) {
     const info = await setTfThreads(n);
+    const loadStart = await loadAvg();
+    const xnn = new Map<string, Timing>();
+    for (const w of chosen) xnn.set(w.id, await time(w));
+    const blas = new Map<string, Timing>();
+    if (blasWhy === undefined) {
+      await setTfThreads(1); // the native kernel works on the single-threaded backend's heap
+      const b = enableTfBlas({ threads: n });
+      if (b.enabled) { for (const w of chosen) blas.set(w.id, await time(w)); }
+      disableTfBlas();
+    }
     console.log(
-      `\n## ${n} thread${n > 1 ? "s" : ""} (tfjs: ${info.threads}${
+      `\n## ${n} thread${n > 1 ? "s" : ""} (tfjs XNNPACK: ${info.threads}${
         info.reason ? `, ${info.reason}` : ""
-      }; load ${await loadAvg()})\n`,
+      }; load ${loadStart})\n`,
     );
     console.log(
-      "| workload | tfjs ms (min / median) | torch ms (min / median) | tfjs rate | torch rate | tfjs ÷ torch time |",
+      "| workload | tfjs ms (min / median) | tfjs rate | tfjs+BLAS ms | tfjs+BLAS rate | torch ms | torch rate " +
+        "| tfjs ÷ torch | tfjs+BLAS ÷ torch |",
     );
-    console.log("|---|---|---|---|---|---|");
+    console.log("|---|---|---|---|---|---|---|---|---|");
     for (const w of chosen) {
-      const p = w.prepare();
-      let tj: Timing;
-      try {
-        tj = await timeRuns(() => p.run(), minTime);
-      } finally {
-        p.dispose();
-      }
       const tt = await torchTiming(w.id, n, minTime);
-      const ratio = tj.minS / tt.minS;
+      const tj = xnn.get(w.id)!, tb = blas.get(w.id);
+      const ratio = tj.minS / tt.minS, ratioBlas = tb === undefined ? undefined : tb.minS / tt.minS;
       console.log(
-        `| ${w.label} | ${fmtMs(tj.minS)} / ${fmtMs(tj.medianS)} | ${fmtMs(tt.minS)} / ${
-          fmtMs(tt.medianS)
-        } | ` +
-          `${fmtRate(w, tj.minS)} | ${fmtRate(w, tt.minS)} | ${ratio.toFixed(2)} |`,
+        `| ${w.label} | ${cell(w, tj)} | ${cell(w, tb)} | ${cell(w, tt)} | ${ratio.toFixed(2)} | ${
+          ratioBlas === undefined ? "—" : ratioBlas.toFixed(2)
+        } |`,
       );
       rows.push({
         id: w.id,
         threads: n,
         tfjsThreads: info.threads,
         tfjs: tj,
+        tfjsBlas: tb,
         torch: tt,
         ratio,
+        ratioBlas,
+        openblasCoreType: CORE_TYPE,
         load: await loadAvg(),
       });
     }

@@ -1,11 +1,13 @@
 /**
  * `deno task bench`: runs the `deno bench` suites of `bench/` and prints their results as rates.
  *
- *     deno task bench [--threads 1,2] [--only models|tf_ops|tokenize]
+ *     deno task bench [--threads 1,2] [--matmul xnnpack,blas] [--only models|tf_ops|tokenize]
  *
- * - `bench/models_bench.ts` once per thread count (`KEXUE_TF_THREADS`, see `lib/core/tf_threads.ts`):
+ * - `bench/models_bench.ts` once per matmul kernel and thread count — XNNPACK in wasm on t threads
+ *   (`KEXUE_TF_THREADS`, see `lib/core/tf_threads.ts`), and the opt-in native OpenBLAS on t threads
+ *   (`KEXUE_TF_BLAS`, see `lib/core/tf_blas.ts`; skipped with the reason when it cannot load):
  *   GFLOP/s for kernels, steps/s for training steps, renders/s for plots, with the speed-up of each
- *   thread count over the first;
+ *   configuration over the first;
  * - `bench/tf_ops_bench.ts` (tfjs as shipped vs the fills of `lib/core/tf_ops.ts`) and
  *   `bench/tokenize_bench.ts` once, as ms per call and (tokenizer) characters per second.
  *
@@ -17,6 +19,7 @@
 import { rate, type Workload, WORKLOADS } from "../../bench/workloads.ts";
 import { PLOT_WORKLOAD } from "../../bench/workloads_plot.ts";
 import { argValue, fmt3, loadAvg, parseThreads } from "./cli.ts";
+import { openBlasCoreTypeHere, tfBlasUnavailable } from "../../lib/core/tf_blas.ts";
 
 interface BenchStats {
   n: number;
@@ -55,27 +58,54 @@ function parseArgs(args: string[]) {
   if (only !== undefined && !["models", "tf_ops", "tokenize"].includes(only)) {
     throw new RangeError(`--only: models, tf_ops or tokenize, got ${only}`);
   }
-  return { threads, only };
+  const matmul = (get("--matmul") ?? "xnnpack,blas").split(",").filter((x) => x);
+  for (const m of matmul) {
+    if (m !== "xnnpack" && m !== "blas") throw new RangeError(`--matmul: xnnpack and/or blas, got ${m}`);
+  }
+  return { threads, only, matmul };
 }
 
 if (import.meta.main) {
-  const { threads, only } = parseArgs(Deno.args);
+  const { threads, only, matmul } = parseArgs(Deno.args);
   if (only === undefined || only === "models") {
     const byId = new Map<string, Workload>([...WORKLOADS, PLOT_WORKLOAD].map((w) => [w.id, w]));
-    const mins = new Map<string, number[]>(); // id → min seconds per thread count
+    const configs: { head: string; env: Record<string, string> }[] = [];
+    for (const m of matmul) {
+      if (m === "blas") {
+        const why = tfBlasUnavailable();
+        if (why !== undefined) {
+          console.log(`native BLAS skipped: ${why}`);
+          continue;
+        }
+      }
+      for (const t of threads) {
+        const th = `${t} thread${t > 1 ? "s" : ""}`;
+        configs.push(
+          m === "blas"
+            ? { head: `OpenBLAS ${th}`, env: { KEXUE_TF_BLAS: String(t), KEXUE_TF_THREADS: "1" } }
+            : { head: `XNNPACK ${th}`, env: { KEXUE_TF_THREADS: String(t) } },
+        );
+      }
+    }
+    const mins = new Map<string, number[]>(); // id → min seconds per configuration
     const loads: string[] = [];
-    for (const t of threads) {
+    for (const c of configs) {
       loads.push(await loadAvg());
-      for (const e of await runBench("bench/models_bench.ts", { KEXUE_TF_THREADS: String(t) })) {
+      for (const e of await runBench("bench/models_bench.ts", c.env)) {
         const id = e.name.replace(/ \[.*$/, ""), s = stats(e);
         if (!byId.has(id) || s === undefined) continue;
         if (!mins.has(id)) mins.set(id, []);
         mins.get(id)!.push(s.min / 1e9);
       }
     }
-    console.log(`\n## Kernels and training steps (load average before each run: ${loads.join(" | ")})\n`);
-    const head = threads.map((t) => `${t} thread${t > 1 ? "s" : ""}`);
-    const speed = threads.slice(1).map((t) => `speed-up ${t}/${threads[0]}`);
+    const core = matmul.includes("blas")
+      ? `; OpenBLAS kernels: ${openBlasCoreTypeHere() ?? "its own choice"}`
+      : "";
+    console.log(
+      `\n## Kernels and training steps (load average before each run: ${loads.join(" | ")}${core})\n`,
+    );
+    const head = configs.map((c) => c.head);
+    const speed = head.slice(1).map((h) => `speed-up ${h}`);
     console.log(`| workload | ${[...head, ...speed].join(" | ")} |`);
     console.log(`|---|${[...head, ...speed].map(() => "---").join("|")}|`);
     for (const [id, secs] of mins) {
