@@ -28,6 +28,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { rangeError } from "./validate.ts";
+import { readEnv, threadsFromEnv } from "./env.ts";
 
 /** What {@link enableTfBlas} achieved. */
 export interface TfBlasInfo {
@@ -138,12 +139,8 @@ export function openBlasCoreType(flags: ReadonlySet<string>): string | undefined
  * ```
  */
 export function openBlasCoreTypeHere(): string | undefined {
-  try {
-    const set = Deno.env.get("OPENBLAS_CORETYPE");
-    if (set) return set;
-  } catch {
-    return undefined;
-  }
+  const set = readEnv("OPENBLAS_CORETYPE");
+  if (set) return set;
   return Deno.build.arch === "x86_64" ? openBlasCoreType(cpuFlags()) : undefined;
 }
 
@@ -406,23 +403,7 @@ export function tfBlasInfo(): TfBlasInfo {
  * ```
  */
 export function tfBlasFromEnv(value?: string): number | undefined {
-  let raw = value;
-  if (raw === undefined) {
-    try {
-      raw = Deno.env.get(TF_BLAS_ENV);
-    } catch {
-      return undefined;
-    }
-  }
-  if (raw === undefined) return undefined;
-  const v = raw.trim().toLowerCase();
-  if (v === "" || v === "0" || v === "off" || v === "false") return undefined;
-  if (v === "on" || v === "true") return 1;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    rangeError("tfBlasFromEnv", TF_BLAS_ENV, '"0", "1"/"on", or a thread count in [1, 64]', raw);
-  }
-  return n;
+  return threadsFromEnv("tfBlasFromEnv", TF_BLAS_ENV, 64, value ?? readEnv(TF_BLAS_ENV), true);
 }
 
 /**

@@ -33,6 +33,7 @@ import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
 import os from "node:os";
 import { Worker as NodeWorker } from "node:worker_threads";
 import { rangeError } from "./validate.ts";
+import { readEnv, threadsFromEnv } from "./env.ts";
 
 /** What {@link setTfThreads} achieved. */
 export interface TfThreadsInfo {
@@ -106,20 +107,7 @@ export function tfThreadsInfo(): TfThreadsInfo {
  * ```
  */
 export function tfThreadsFromEnv(value?: string): number | undefined {
-  let raw = value;
-  if (raw === undefined) {
-    try {
-      raw = Deno.env.get(TF_THREADS_ENV);
-    } catch {
-      return undefined; // no --allow-env: not opted in
-    }
-  }
-  if (raw === undefined || raw.trim() === "") return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_TF_THREADS) {
-    rangeError("tfThreadsFromEnv", TF_THREADS_ENV, `an integer in [1, ${MAX_TF_THREADS}]`, raw);
-  }
-  return n;
+  return threadsFromEnv("tfThreadsFromEnv", TF_THREADS_ENV, MAX_TF_THREADS, value ?? readEnv(TF_THREADS_ENV));
 }
 
 function defaultWorkerPath(): string | undefined {

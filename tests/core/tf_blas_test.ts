@@ -8,8 +8,10 @@ import {
   OPENBLAS_CANDIDATES,
   openBlasCoreType,
   tfBlasFromEnv,
+  type TfBlasInfo,
   tfBlasInfo,
 } from "@lib/core/tf_blas.ts";
+import { runChildJson } from "./_child.ts";
 import { createRng } from "@lib/core/rng.ts";
 import { installWasmGapFills, uninstallWasmGapFills, wasmGapFillStatus } from "@lib/core/tf_ops.ts";
 import { TOY_CONFIG, toyTrainKey } from "@lib/position/toy_extrapolation.ts";
@@ -82,6 +84,7 @@ Deno.test("tfBlasFromEnv parses KEXUE_TF_BLAS", () => {
   assertEquals(tfBlasFromEnv("off"), undefined);
   assertThrows(() => tfBlasFromEnv("fast"), RangeError, "KEXUE_TF_BLAS");
   assertThrows(() => tfBlasFromEnv("65"), RangeError, "[1, 64]");
+  assertEquals(tfBlasFromEnv(" TRUE "), 1);
 });
 
 Deno.test("enableTfBlas and blasMatMul validate their arguments", () => {
@@ -101,16 +104,9 @@ Deno.test("enableTfBlas falls back to XNNPACK, saying why, when the library cann
     "const y = tf.matMul(tf.ones([8, 8]), tf.ones([8, 8]));\n" +
     "console.log(JSON.stringify({ info, y: y.dataSync()[0] }));\n";
   // a child process: once a library is loaded the process keeps it
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--ext=ts", code],
-    cwd: new URL("../../", import.meta.url).pathname,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assertEquals(r.code, 0, new TextDecoder().decode(r.stderr));
-  const out = JSON.parse(new TextDecoder().decode(r.stdout).trim().split("\n").at(-1)!);
+  const out = await runChildJson<{ info: TfBlasInfo; y: number }>(code);
   assertEquals(out.info.enabled, false);
-  assert(out.info.reason.includes("/nonexistent/libopenblas.so.0: not found"), out.info.reason);
+  assert(out.info.reason?.includes("/nonexistent/libopenblas.so.0: not found"), out.info.reason);
   assertEquals(out.y, 8); // XNNPACK still multiplies
 });
 
@@ -239,15 +235,9 @@ Deno.test({
       "  const y = tf.matMul(x, x); y.dataSync(); y.dispose(); b = Math.min(b, performance.now() - t0); } return b; };\n" +
       "const blasMs = best(); disableTfBlas(); const xnnMs = best(); enableTfBlas({ threads: info.threads });\n" +
       "console.log(JSON.stringify({ info, blasMs, xnnMs }));\n";
-    const r = await new Deno.Command(Deno.execPath(), {
-      args: ["eval", "--ext=ts", code],
-      cwd: new URL("../../", import.meta.url).pathname,
-      env: { KEXUE_TF_BLAS: "2" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assertEquals(r.code, 0, new TextDecoder().decode(r.stderr));
-    const out = JSON.parse(new TextDecoder().decode(r.stdout).trim().split("\n").at(-1)!);
+    const out = await runChildJson<{ info: TfBlasInfo; blasMs: number; xnnMs: number }>(code, {
+      KEXUE_TF_BLAS: "2",
+    });
     assertEquals(out.info.enabled, true, out.info.reason);
     assertEquals(out.info.threads, 2);
     // not a timing target (those live in `deno task bench`): a check that the native path is really

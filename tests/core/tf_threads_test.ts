@@ -5,6 +5,7 @@ import { setTfThreads, tfThreads, tfThreadsFromEnv, tfThreadsInfo } from "@lib/c
 import { createRng } from "@lib/core/rng.ts";
 import { initToyLM, toyLMForward, toyLMLoss, toyLMVariables } from "@lib/nn/toy_lm.ts";
 import { TOY_CONFIG, trainRunOpts } from "@lib/position/toy_extrapolation.ts";
+import { runChildJson } from "./_child.ts";
 
 // pthread workers outlive a single test by design (the pool belongs to the backend)
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -149,18 +150,8 @@ Deno.test("initTf opts in through { threads } and through KEXUE_TF_THREADS", opt
   const code = 'import { initTf } from "@lib/core/tf_setup.ts";\n' +
     'import { tfThreads } from "@lib/core/tf_threads.ts";\n' +
     "await initTf();\nconsole.log(JSON.stringify({ threads: tfThreads() }));\n";
-  const run = async (env: Record<string, string>) => {
-    const r = await new Deno.Command(Deno.execPath(), {
-      args: ["eval", "--ext=ts", code],
-      cwd: new URL("../../", import.meta.url).pathname,
-      env,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const out = new TextDecoder().decode(r.stdout).trim().split("\n").at(-1)!;
-    assertEquals(r.code, 0, new TextDecoder().decode(r.stderr));
-    return JSON.parse(out).threads as number;
-  };
+  const run = async (env: Record<string, string>) =>
+    (await runChildJson<{ threads: number }>(code, env)).threads;
   assertEquals(await run({ KEXUE_TF_THREADS: "2" }), 2);
   assertEquals(await run({ KEXUE_TF_THREADS: "" }), 1);
 });
