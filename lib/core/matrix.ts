@@ -157,17 +157,158 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
   checkMatrix("matmul", "a", a);
   checkMatrix("matmul", "b", b);
   if (a.cols !== b.rows) rangeError("matmul", "b.rows", `a.cols = ${a.cols}`, b.rows);
-  const n = a.rows, m = a.cols, p = b.cols;
-  const out = matrix(n, p);
-  const A = a.data, B = b.data, C = out.data;
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < m; k++) {
-      const aik = A[i * m + k] as number;
-      if (aik === 0) continue;
-      const bo = k * p, co = i * p;
-      for (let j = 0; j < p; j++) C[co + j] = (C[co + j] as number) + aik * (B[bo + j] as number);
+  return { rows: a.rows, cols: b.cols, data: gemmNN(a.data, a.rows, a.cols, b.data, b.cols) };
+}
+
+// Raw kernels on row-major Float64Arrays, for inner loops that cannot afford a Matrix per product (the
+// LoRA trainer, for one). They check sizes in O(1) and nothing else. Each output entry is the sum over
+// the inner index in increasing order, so the results do not depend on which kernel computed them.
+
+function checkGemm(
+  where: string,
+  a: Float64Array,
+  na: number,
+  b: Float64Array,
+  nb: number,
+  o?: Float64Array,
+  no = 0,
+) {
+  if (a.length !== na) rangeError(where, "a.length", `${na}`, a.length);
+  if (b.length !== nb) rangeError(where, "b.length", `${nb}`, b.length);
+  if (o !== undefined && o.length !== no) rangeError(where, "out.length", `${no}`, o.length);
+}
+
+/**
+ * `out (p×q) = a (p×k) · b (k×q)` on raw row-major arrays (skipping zero entries of `a`).
+ *
+ * @param a p·k entries
+ * @param p rows of a
+ * @param k columns of a = rows of b
+ * @param b k·q entries
+ * @param q columns of b
+ * @param out optional p·q buffer, overwritten
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { gemmNN } from "@lib/core/matrix.ts";
+ * assertEquals(Array.from(gemmNN(Float64Array.of(1, 2), 1, 2, Float64Array.of(3, 4), 1)), [11]);
+ * ```
+ */
+export function gemmNN(
+  a: Float64Array,
+  p: number,
+  k: number,
+  b: Float64Array,
+  q: number,
+  out?: Float64Array,
+): Float64Array {
+  checkGemm("gemmNN", a, p * k, b, k * q, out, p * q);
+  const o = out === undefined ? new Float64Array(p * q) : out.fill(0);
+  for (let i = 0; i < p; i++) {
+    const ao = i * k, oo = i * q;
+    for (let t = 0; t < k; t++) {
+      const x = a[ao + t]!;
+      if (x === 0) continue;
+      const bo = t * q;
+      for (let j = 0; j < q; j++) o[oo + j] = o[oo + j]! + x * b[bo + j]!;
     }
   }
+  return o;
+}
+
+/**
+ * `out (k×q) = aᵀ · b` with `a` (p×k) and `b` (p×q), on raw row-major arrays.
+ *
+ * @param a p·k entries
+ * @param p rows of a and b (the summed index)
+ * @param k columns of a
+ * @param b p·q entries
+ * @param q columns of b
+ * @param out optional k·q buffer, overwritten
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { gemmTN } from "@lib/core/matrix.ts";
+ * assertEquals(Array.from(gemmTN(Float64Array.of(1, 2), 2, 1, Float64Array.of(3, 4), 1)), [11]);
+ * ```
+ */
+export function gemmTN(
+  a: Float64Array,
+  p: number,
+  k: number,
+  b: Float64Array,
+  q: number,
+  out?: Float64Array,
+): Float64Array {
+  checkGemm("gemmTN", a, p * k, b, p * q, out, k * q);
+  const o = out === undefined ? new Float64Array(k * q) : out.fill(0);
+  for (let s = 0; s < p; s++) {
+    const ao = s * k, bo = s * q;
+    for (let i = 0; i < k; i++) {
+      const x = a[ao + i]!;
+      if (x === 0) continue;
+      const oo = i * q;
+      for (let j = 0; j < q; j++) o[oo + j] = o[oo + j]! + x * b[bo + j]!;
+    }
+  }
+  return o;
+}
+
+/**
+ * `out (p×k) = a · bᵀ` with `a` (p×q) and `b` (k×q), on raw row-major arrays (dot products of rows).
+ *
+ * @param a p·q entries
+ * @param p rows of a
+ * @param q columns of a and b (the summed index)
+ * @param b k·q entries
+ * @param k rows of b
+ * @param out optional p·k buffer, overwritten
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { gemmNT } from "@lib/core/matrix.ts";
+ * assertEquals(Array.from(gemmNT(Float64Array.of(1, 2), 1, 2, Float64Array.of(3, 4), 1)), [11]);
+ * ```
+ */
+export function gemmNT(
+  a: Float64Array,
+  p: number,
+  q: number,
+  b: Float64Array,
+  k: number,
+  out?: Float64Array,
+): Float64Array {
+  checkGemm("gemmNT", a, p * q, b, k * q, out, p * k);
+  const o = out ?? new Float64Array(p * k);
+  for (let i = 0; i < p; i++) {
+    const ao = i * q;
+    for (let j = 0; j < k; j++) {
+      const bo = j * q;
+      let s = 0;
+      for (let t = 0; t < q; t++) s += a[ao + t]! * b[bo + t]!;
+      o[i * k + j] = s;
+    }
+  }
+  return o;
+}
+
+/**
+ * The transpose of a raw row-major p×q array (q×p).
+ *
+ * @param a p·q entries
+ * @param p rows
+ * @param q columns
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { transposeRaw } from "@lib/core/matrix.ts";
+ * assertEquals(Array.from(transposeRaw(Float64Array.of(1, 2, 3, 4, 5, 6), 2, 3)), [1, 4, 2, 5, 3, 6]);
+ * ```
+ */
+export function transposeRaw(a: Float64Array, p: number, q: number): Float64Array {
+  if (a.length !== p * q) rangeError("transposeRaw", "a.length", `p·q = ${p * q}`, a.length);
+  const out = new Float64Array(p * q);
+  for (let i = 0; i < p; i++) for (let j = 0; j < q; j++) out[j * p + i] = a[i * q + j]!;
   return out;
 }
 
@@ -208,11 +349,7 @@ export function matVec(a: Matrix, x: ArrayLike<number>): Float64Array {
  */
 export function transpose(a: Matrix): Matrix {
   checkMatrix("transpose", "a", a);
-  const out = matrix(a.cols, a.rows);
-  for (let i = 0; i < a.rows; i++) {
-    for (let j = 0; j < a.cols; j++) out.data[j * a.rows + i] = a.data[i * a.cols + j] as number;
-  }
-  return out;
+  return { rows: a.cols, cols: a.rows, data: transposeRaw(a.data, a.rows, a.cols) };
 }
 
 /**

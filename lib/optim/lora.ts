@@ -20,86 +20,22 @@
  *
  * @module
  */
-import { checkMatrix, gaussianMatrix, type Matrix, matrix } from "../core/matrix.ts";
+import {
+  checkMatrix,
+  gaussianMatrix,
+  gemmNN,
+  gemmNT,
+  gemmTN,
+  type Matrix,
+  matrix,
+  transposeRaw,
+} from "../core/matrix.ts";
 import { createRng, type Rng } from "../core/rng.ts";
 import { checkInt, checkNonNegative, checkPositive, rangeError, typeError } from "../core/validate.ts";
 import { adamwUpdate } from "./adamw.ts";
 
 // ---------------------------------------------------------------------------------------------------
-// private kernels on raw row-major arrays (no validation; callers check shapes)
-
-/** out (p×q) = a (p×k) · b (k×q); `o`, when given, is a buffer of the right size that is overwritten. */
-function _mm(
-  a: Float64Array,
-  p: number,
-  k: number,
-  b: Float64Array,
-  q: number,
-  o?: Float64Array,
-): Float64Array {
-  const out = o === undefined ? new Float64Array(p * q) : o.fill(0);
-  for (let i = 0; i < p; i++) {
-    const ao = i * k, oo = i * q;
-    for (let t = 0; t < k; t++) {
-      const x = a[ao + t]!;
-      if (x === 0) continue;
-      const bo = t * q;
-      for (let j = 0; j < q; j++) out[oo + j] = out[oo + j]! + x * b[bo + j]!;
-    }
-  }
-  return out;
-}
-
-/** out (k×q) = aᵀ · b with a (p×k), b (p×q). */
-function _mmTN(
-  a: Float64Array,
-  p: number,
-  k: number,
-  b: Float64Array,
-  q: number,
-  o?: Float64Array,
-): Float64Array {
-  const out = o === undefined ? new Float64Array(k * q) : o.fill(0);
-  for (let s = 0; s < p; s++) {
-    const ao = s * k, bo = s * q;
-    for (let i = 0; i < k; i++) {
-      const x = a[ao + i]!;
-      if (x === 0) continue;
-      const oo = i * q;
-      for (let j = 0; j < q; j++) out[oo + j] = out[oo + j]! + x * b[bo + j]!;
-    }
-  }
-  return out;
-}
-
-/** out (p×k) = a · bᵀ with a (p×q), b (k×q). */
-function _mmNT(
-  a: Float64Array,
-  p: number,
-  q: number,
-  b: Float64Array,
-  k: number,
-  o?: Float64Array,
-): Float64Array {
-  const out = o ?? new Float64Array(p * k);
-  for (let i = 0; i < p; i++) {
-    const ao = i * q;
-    for (let j = 0; j < k; j++) {
-      const bo = j * q;
-      let s = 0;
-      for (let t = 0; t < q; t++) s += a[ao + t]! * b[bo + t]!;
-      out[i * k + j] = s;
-    }
-  }
-  return out;
-}
-
-/** The transpose of a row-major p×q array. */
-function _t(a: Float64Array, p: number, q: number): Float64Array {
-  const out = new Float64Array(p * q);
-  for (let i = 0; i < p; i++) for (let j = 0; j < q; j++) out[j * p + i] = a[i * q + j]!;
-  return out;
-}
+// private helpers on raw row-major arrays (products: gemmNN/TN/NT of lib/core/matrix.ts)
 
 function _l1(x: Float64Array): number {
   let s = 0;
@@ -115,7 +51,7 @@ function _rms(x: Float64Array): number {
 
 /** Σ_ij (PᵀP)_ij (QQᵀ)_ij = ‖PQ‖²_F for P (p×k), Q (k×q), without forming PQ. */
 function _frob2Product(p: Float64Array, pr: number, k: number, q: Float64Array, qc: number): number {
-  const g = _mmTN(p, pr, k, p, k), h = _mmNT(q, k, qc, q, k);
+  const g = gemmTN(p, pr, k, p, k), h = gemmNT(q, k, qc, q, k);
   let s = 0;
   for (let i = 0; i < g.length; i++) s += g[i]! * h[i]!;
   return s;
@@ -160,8 +96,8 @@ function _checkOut(where: string, name: string, d: unknown, b: number, m: number
  */
 export function loraForward(X: Matrix, A: Matrix, B: Matrix): Matrix {
   const [x, a, b] = _checkLayer("loraForward", X, A, B);
-  const z = _mmNT(x.data, x.rows, x.cols, _t(a.data, a.rows, a.cols), a.cols);
-  return { rows: x.rows, cols: b.cols, data: _mm(z, x.rows, a.cols, b.data, b.cols) };
+  const z = gemmNT(x.data, x.rows, x.cols, transposeRaw(a.data, a.rows, a.cols), a.cols);
+  return { rows: x.rows, cols: b.cols, data: gemmNN(z, x.rows, a.cols, b.data, b.cols) };
 }
 
 /**
@@ -190,11 +126,11 @@ export function loraGrads(X: Matrix, A: Matrix, B: Matrix, dY: Matrix): { gA: Ma
   const [x, a, b] = _checkLayer("loraGrads", X, A, B);
   const d = _checkOut("loraGrads", "dY", dY, x.rows, b.cols);
   const bs = x.rows, n = x.cols, r = a.cols, m = b.cols;
-  const z = _mmNT(x.data, bs, n, _t(a.data, n, r), r); // XA, b×r
-  const h = _mmNT(d.data, bs, m, b.data, r); // dY Bᵀ, b×r
+  const z = gemmNT(x.data, bs, n, transposeRaw(a.data, n, r), r); // XA, b×r
+  const h = gemmNT(d.data, bs, m, b.data, r); // dY Bᵀ, b×r
   return {
-    gA: { rows: n, cols: r, data: _t(_mmTN(h, bs, r, x.data, n), r, n) }, // (hᵀX)ᵀ: long inner loops
-    gB: { rows: r, cols: m, data: _mmTN(z, bs, r, d.data, m) },
+    gA: { rows: n, cols: r, data: transposeRaw(gemmTN(h, bs, r, x.data, n), r, n) }, // (hᵀX)ᵀ: long inner loops
+    gB: { rows: r, cols: m, data: gemmTN(z, bs, r, d.data, m) },
   };
 }
 
@@ -368,7 +304,7 @@ export function l1GradExpectation(X: Matrix, A: Matrix, B: Matrix): { a: number;
     for (let i = j * m; i < (j + 1) * m; i++) q += b.data[i]! ** 2;
     rowNormsB += Math.sqrt(q);
   }
-  const z = _mm(x.data, bs, n, a.data, r);
+  const z = gemmNN(x.data, bs, n, a.data, r);
   return { a: c * colNorms(x.data, bs, n) * rowNormsB, b: c * m * colNorms(z, bs, r) };
 }
 
@@ -502,7 +438,7 @@ export function lowRankRelErr(A: Matrix, B: Matrix, U: Matrix, V: Matrix, c = 1)
   const n = a.rows, r = a.cols, k = u.cols, m = b.cols;
   const ab = _frob2Product(a.data, n, r, b.data, m);
   const uv = c * c * _frob2Product(u.data, n, k, v.data, m);
-  const atu = _mmTN(a.data, n, r, u.data, k), bvt = _mmNT(b.data, r, m, v.data, k);
+  const atu = gemmTN(a.data, n, r, u.data, k), bvt = gemmNT(b.data, r, m, v.data, k);
   let cross = 0;
   for (let i = 0; i < atu.length; i++) cross += atu[i]! * bvt[i]!;
   if (uv === 0) rangeError(where, "U, V", "a non-zero teacher UV", 0);
@@ -628,7 +564,7 @@ export function trainLoraToyGroup(cfgs: readonly LoraToyConfig[]): LoraToyResult
   const root = createRng(g.seed), tr = root.fork("teacher"), dr = root.fork("data");
   const U = gaussianMatrix(n, k, tr), V = gaussianMatrix(k, m, tr), c = 1 / Math.sqrt(k * n);
   // A and U are kept transposed (r×n, k×n) so that every product over n runs along contiguous memory
-  const Ut = _t(U.data, n, k);
+  const Ut = transposeRaw(U.data, n, k);
   const studs: _Student[] = all.map((s) => {
     const ir = root.fork("init"), r = s.r;
     const A = s.init === "zeroA" ? matrix(n, r) : gaussianMatrix(n, r, ir, Math.sqrt(1 / n));
@@ -639,7 +575,7 @@ export function trainLoraToyGroup(cfgs: readonly LoraToyConfig[]): LoraToyResult
       etaA: s.etaA,
       etaB: s.etaB,
       h: s.h,
-      At: _t(A.data, n, r),
+      At: transposeRaw(A.data, n, r),
       B,
       sA: state(n * r),
       sB: state(r * m),
@@ -647,7 +583,8 @@ export function trainLoraToyGroup(cfgs: readonly LoraToyConfig[]): LoraToyResult
       errCurve: [],
     };
   });
-  const err = (s: _Student) => lowRankRelErr({ rows: n, cols: s.r, data: _t(s.At, s.r, n) }, s.B, U, V, c);
+  const err = (s: _Student) =>
+    lowRankRelErr({ rows: n, cols: s.r, data: transposeRaw(s.At, s.r, n) }, s.B, U, V, c);
   if (evalEvery > 0) { for (const s of studs) s.errCurve.push([0, err(s)]); }
   // buffers reused every step (allocating them per step and student costs more than the arithmetic)
   const X = new Float64Array(bs * n), scale = 2 / (bs * m), rMax = Math.max(...studs.map((s) => s.r));
@@ -656,10 +593,10 @@ export function trainLoraToyGroup(cfgs: readonly LoraToyConfig[]): LoraToyResult
   const gBBuf = new Float64Array(rMax * m), gABuf = new Float64Array(rMax * n);
   for (let t = 1; t <= steps; t++) {
     for (let i = 0; i < X.length; i++) X[i] = dr.normal();
-    _mm(_mmNT(X, bs, n, Ut, k, xu), bs, k, V.data, m, target);
+    gemmNN(gemmNT(X, bs, n, Ut, k, xu), bs, k, V.data, m, target);
     for (const s of studs) {
-      const r = s.r, z = _mmNT(X, bs, n, s.At, r, zBuf.subarray(0, bs * r));
-      _mm(z, bs, r, s.B.data, m, y);
+      const r = s.r, z = gemmNT(X, bs, n, s.At, r, zBuf.subarray(0, bs * r));
+      gemmNN(z, bs, r, s.B.data, m, y);
       let loss = 0;
       for (let i = 0; i < y.length; i++) {
         const e = y[i]! - c * target[i]!;
@@ -667,9 +604,9 @@ export function trainLoraToyGroup(cfgs: readonly LoraToyConfig[]): LoraToyResult
         y[i] = scale * e; // y now holds dY
       }
       s.curve[t - 1] = loss / (bs * m);
-      const gB = _mmTN(z, bs, r, y, m, gBBuf.subarray(0, r * m));
-      const gAt = _mmTN(
-        _mmNT(y, bs, m, s.B.data, r, hBuf.subarray(0, bs * r)),
+      const gB = gemmTN(z, bs, r, y, m, gBBuf.subarray(0, r * m));
+      const gAt = gemmTN(
+        gemmNT(y, bs, m, s.B.data, r, hBuf.subarray(0, bs * r)),
         bs,
         r,
         X,
@@ -682,7 +619,7 @@ export function trainLoraToyGroup(cfgs: readonly LoraToyConfig[]): LoraToyResult
     }
   }
   return studs.map((s) => {
-    const A = { rows: n, cols: s.r, data: _t(s.At, s.r, n) };
+    const A = { rows: n, cols: s.r, data: transposeRaw(s.At, s.r, n) };
     return {
       relErr: lowRankRelErr(A, s.B, U, V, c),
       rmsA: _rms(A.data),

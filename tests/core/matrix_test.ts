@@ -8,6 +8,9 @@ import {
   frobenius,
   fromRows,
   gaussianMatrix,
+  gemmNN,
+  gemmNT,
+  gemmTN,
   identity,
   matmul,
   matPow,
@@ -20,6 +23,7 @@ import {
   sub,
   subMatrix,
   transpose,
+  transposeRaw,
 } from "@lib/core/matrix.ts";
 
 Deno.test("matrix copies its data; fromRows stacks rows", () => {
@@ -141,4 +145,22 @@ Deno.test("bad inputs throw clear errors", () => {
     RangeError,
     "gaussianMatrix: std must be ≥ 0, got -1",
   );
+});
+
+Deno.test("gemmNN/TN/NT and transposeRaw agree bit for bit with matmul/transpose; buffers; size errors", () => {
+  const rng = createRng(7);
+  const A = gaussianMatrix(5, 3, rng), B = gaussianMatrix(3, 4, rng), C = gaussianMatrix(5, 4, rng);
+  const D = gaussianMatrix(6, 3, rng);
+  A.data[4] = 0; // the zero-skip path
+  assertEquals(gemmNN(A.data, 5, 3, B.data, 4), matmul(A, B).data);
+  assertEquals(gemmTN(A.data, 5, 3, C.data, 4), matmul(transpose(A), C).data);
+  assertEquals(gemmNT(A.data, 5, 3, D.data, 6), matmul(A, transpose(D)).data);
+  assertEquals(transposeRaw(A.data, 5, 3), transpose(A).data);
+  const buf = new Float64Array(20).fill(99); // overwritten, not accumulated into
+  assertEquals(gemmNN(A.data, 5, 3, B.data, 4, buf), matmul(A, B).data);
+  assertEquals(gemmTN(A.data, 5, 3, C.data, 4, new Float64Array(12).fill(-1)), matmul(transpose(A), C).data);
+  assertThrows(() => gemmNN(A.data, 5, 3, B.data, 5), RangeError, "gemmNN: b.length must be 15, got 12");
+  assertThrows(() => gemmTN(A.data, 5, 3, C.data, 4, new Float64Array(3)), RangeError, "gemmTN: out.length");
+  assertThrows(() => gemmNT(A.data, 4, 3, D.data, 6), RangeError, "gemmNT: a.length");
+  assertThrows(() => transposeRaw(A.data, 4, 4), RangeError, "transposeRaw: a.length");
 });
