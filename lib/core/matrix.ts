@@ -203,11 +203,28 @@ export function gemmNN(
   out?: Float64Array,
 ): Float64Array {
   checkGemm("gemmNN", a, p * k, b, k * q, out, p * q);
-  const o = out === undefined ? new Float64Array(p * q) : out.fill(0);
-  for (let i = 0; i < p; i++) {
-    const ao = i * k, oo = i * q;
-    for (let t = 0; t < k; t++) {
-      const x = a[ao + t]!;
+  return gemmRows(a, k, 1, p, k, b, q, out);
+}
+
+/**
+ * out (rows×q) = A·b where A(i, t) = a[i·rs + t·cs] (rows×inner) and b is inner×q: for each output row,
+ * the rows of b are added in increasing t, skipping zero A(i, t).
+ */
+function gemmRows(
+  a: Float64Array,
+  rs: number,
+  cs: number,
+  rows: number,
+  inner: number,
+  b: Float64Array,
+  q: number,
+  out?: Float64Array,
+): Float64Array {
+  const o = out === undefined ? new Float64Array(rows * q) : out.fill(0);
+  for (let i = 0; i < rows; i++) {
+    const oo = i * q;
+    for (let t = 0; t < inner; t++) {
+      const x = a[i * rs + t * cs]!;
       if (x === 0) continue;
       const bo = t * q;
       for (let j = 0; j < q; j++) o[oo + j] = o[oo + j]! + x * b[bo + j]!;
@@ -241,17 +258,7 @@ export function gemmTN(
   out?: Float64Array,
 ): Float64Array {
   checkGemm("gemmTN", a, p * k, b, p * q, out, k * q);
-  const o = out === undefined ? new Float64Array(k * q) : out.fill(0);
-  for (let s = 0; s < p; s++) {
-    const ao = s * k, bo = s * q;
-    for (let i = 0; i < k; i++) {
-      const x = a[ao + i]!;
-      if (x === 0) continue;
-      const oo = i * q;
-      for (let j = 0; j < q; j++) o[oo + j] = o[oo + j]! + x * b[bo + j]!;
-    }
-  }
-  return o;
+  return gemmRows(a, 1, k, k, p, b, q, out);
 }
 
 /**
