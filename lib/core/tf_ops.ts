@@ -20,6 +20,7 @@
  * | `Sigmoid`, `Tanh`, `Exp`, `Softmax`, `Max`, `Min`, `Pow`, `Elu` gradients read the *saved output*, which the tape records in the wrong order (all backends) | second-order gradients through them throw | gradients that recompute the output from the input |
  * | `tf.logSigmoid` gradient reads a disposed closure tensor (all backends) | its gradient throws unless its input is a leaf | {@link logSigmoid} (`−softplus(−x)`) |
  * | `tf.logSoftmax` is a custom-gradient op (all backends) | not twice differentiable | {@link logSoftmax} |
+ * | wasm `Identity` copies its input; the tape clones every tensor a gradient will read (≈ 200 copies per toy-LM step) | 5–10% of a training step | share the data with a reference count, as the cpu and webgl backends do |
  * | no `tf.stopGradient` | — | {@link stopGradient} |
  *
  * Kernels are registered only where the wasm backend lacks them; replaced kernels and gradients are marked,
@@ -70,6 +71,7 @@ function _gradient(name: string): tf.GradConfig | undefined {
 
 /** The part of tfjs-backend-wasm's `BackendWasm` used here (memory on the wasm heap). */
 interface _WasmBackend {
+  incRef(dataId: tf.DataId): void;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: tf.DataId): boolean;
@@ -134,6 +136,18 @@ function _exactSign(args: _KernelArgs): tf.TensorInfo {
   const out = _call("Sub", { inputs: { a: pos, b: negStep }, backend: be });
   for (const t of [neg, pos, negStep]) be.disposeData(t.dataId);
   return out;
+}
+
+/**
+ * Identity without a copy: another reference to the same heap bytes. Safe because no wasm kernel writes
+ * into its inputs (outputs are always fresh `makeOutput` buffers) and the backend frees a buffer only when
+ * its reference count reaches 0; the cpu and webgl backends implement Identity the same way.
+ */
+function _aliasIdentity(args: _KernelArgs): tf.TensorInfo {
+  const x = _in(args, "x");
+  const be = _wasm(args);
+  be.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -839,6 +853,13 @@ const _REPLACED_KERNELS: ReadonlyArray<readonly [string, (original: tf.KernelCon
   ["_FusedMatMul", _wrapTransposedMatMul],
   ["Conv2DBackpropInput", () => (args) => _conv2DBackpropInput(args)],
   ["Sign", () => (args) => _exactSign(args)],
+  [
+    "Identity",
+    (original) => (args) =>
+      _in(args, "x").dtype === "string"
+        ? original.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo
+        : _aliasIdentity(args),
+  ],
 ];
 const _WRAPPED_KERNELS: readonly string[] = _REPLACED_KERNELS.map(([n]) => n);
 

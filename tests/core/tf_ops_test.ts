@@ -289,6 +289,27 @@ Deno.test("sign is exact on wasm: tiny values and ±0 as on cpu, NaN stays NaN (
   assertEquals(s.slice(9), [1, -1]);
 });
 
+Deno.test("Identity shares the heap bytes: clone survives disposing the original, no copy, no leak", () => {
+  const be = tf.backend() as unknown as { getMemoryOffset(id: tf.DataId): number };
+  const before = tf.memory() as tf.MemoryInfo & { numDataBuffers: number };
+  const x = tf.tensor1d([1, 2, 3, 4]);
+  const c = tf.clone(x);
+  assertEquals(be.getMemoryOffset(c.dataId), be.getMemoryOffset(x.dataId)); // one buffer, two references
+  assertEquals((tf.memory() as typeof before).numDataBuffers, before.numDataBuffers + 1); // no copy
+  x.dispose();
+  assertEquals(Array.from(c.dataSync()), [1, 2, 3, 4]); // the buffer lives while a reference does
+  c.dispose();
+  assertEquals(tf.memory().numBytes, before.numBytes);
+  assertEquals((tf.memory() as typeof before).numDataBuffers, before.numDataBuffers);
+  // strings keep tfjs's own kernel
+  const s = tf.tensor1d(["a", "b"]);
+  assertEquals(tf.clone(s).dataSync() as unknown as string[], ["a", "b"]);
+  tf.dispose(s);
+  // gradients read the tape's saved (aliased) tensors: still exact
+  const g = tf.grad((v: tf.Tensor) => v.mul(v).sum())(tf.tensor1d([1, -2, 3]));
+  assertEquals(Array.from(g.dataSync()), [2, -4, 6]);
+});
+
 // --- gather / embedding ----------------------------------------------------------------------------
 
 Deno.test("gather and its gradient (repeated indices, axis 0 and 1) match cpu and the scatter-add", async () => {
