@@ -1,5 +1,5 @@
 /**
- * `deno task reproduce [--only PATTERN] [--jobs N] [--check] [--timeout S] [paths…]`
+ * `deno task reproduce [--only PATTERN] [--jobs N] [--check | --claims-only] [--timeout S] [paths…]`
  *
  * Re-executes notebooks in place through the real Deno kernel (project-local kernelspec found on
  * `JUPYTER_PATH`, default `tools/jupyter`), in parallel, and prints a summary table.
@@ -11,12 +11,17 @@
  *   leaves `git diff` empty.
  * - `--check` executes into memory and fails if any output differs from the committed one (cells
  *   tagged `timing` excepted): the determinism check CI runs.
+ * - `--claims-only` executes into memory too, but passes a notebook whose outputs differ as long as it
+ *   runs without error and every claim holds. `deno task shake` runs it with the native matmul
+ *   (`KEXUE_TF_BLAS=1`, `lib/core/tf_blas.ts`): the same seeds with differently rounded matrix products,
+ *   so a claim that fails there hangs on one training trajectory. Without OpenBLAS it says so and skips.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { type Cell, type ExecResult, joinText, type Notebook, type Output } from "./jupyter/execute.ts";
 import { notebookToJson, sortKeys } from "./jupyter/nbjson.ts";
+import { readEnv } from "../lib/core/env.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -163,7 +168,9 @@ async function executeIsolated(
   }
 }
 
-async function runOne(path: string, check: boolean, timeoutSec: number): Promise<Row> {
+type Mode = "write" | "check" | "claims-only";
+
+async function runOne(path: string, mode: Mode, timeoutSec: number): Promise<Row> {
   const text = await Deno.readTextFile(path);
   const nb = JSON.parse(text) as Notebook;
   const kernelName = String((nb.metadata.kernelspec as { name?: string } | undefined)?.name ?? "deno");
@@ -176,11 +183,15 @@ async function runOne(path: string, check: boolean, timeoutSec: number): Promise
   }
   const fresh = notebookToJson(res.notebook);
   const note = res.retried ? " (after a runner crash, retried)" : "";
-  if (check) {
+  if (mode === "check") {
     const d = diffOutputs(nb, res.notebook, true);
     return d
       ? { path, res, ok: false, status: "DIFFERS", detail: d }
       : { path, res, ok: true, status: "same" };
+  }
+  if (mode === "claims-only") {
+    const same = diffOutputs(nb, res.notebook, true) === null;
+    return { path, res, ok: true, status: same ? "claims hold (same)" : "claims hold (digits differ)" };
   }
   if (fresh === text) return { path, res, ok: true, status: `unchanged${note}` };
   if (diffOutputs(nb, res.notebook, true) === null && sameSources(nb, res.notebook)) {
@@ -209,6 +220,7 @@ async function main(): Promise<number> {
       only: { type: "string" },
       jobs: { type: "string", default: String(Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1))) },
       check: { type: "boolean", default: false },
+      "claims-only": { type: "boolean", default: false },
       timeout: { type: "string", default: "240" },
       "timings-out": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -217,7 +229,7 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     console.log(
-      "usage: deno task reproduce [--only PATTERN] [--jobs N] [--check] [--timeout SECONDS] [--timings-out FILE] [notebook.ipynb …]",
+      "usage: deno task reproduce [--only PATTERN] [--jobs N] [--check | --claims-only] [--timeout SECONDS] [--timings-out FILE] [notebook.ipynb …]",
     );
     return 0;
   }
@@ -229,6 +241,21 @@ async function main(): Promise<number> {
   if (!(timeoutSec > 0)) {
     throw new RangeError(`--timeout must be a positive number of seconds, got ${values.timeout}`);
   }
+  if (values.check && values["claims-only"]) {
+    throw new RangeError("--check and --claims-only exclude each other");
+  }
+  const mode: Mode = values.check ? "check" : values["claims-only"] ? "claims-only" : "write";
+  const native = !["", "0", "off", "false"].includes((readEnv("KEXUE_TF_BLAS") ?? "").trim().toLowerCase());
+  if (mode === "claims-only" && native) {
+    // the kernels inherit KEXUE_TF_BLAS; without OpenBLAS they would quietly run XNNPACK
+    const { tfBlasUnavailable } = await import("../lib/core/tf_blas.ts");
+    const why = tfBlasUnavailable();
+    if (why !== undefined) {
+      console.log(`skipped: KEXUE_TF_BLAS is set but the native matmul cannot load (${why})`);
+      console.log("0 passed, 0 failed");
+      return 0;
+    }
+  }
   const files = await listNotebooks(positionals, values.only);
   if (!files.length) {
     console.error(`no notebooks matched${values.only ? ` --only ${values.only}` : ""}`);
@@ -236,7 +263,10 @@ async function main(): Promise<number> {
   }
   const t0 = performance.now();
   console.error(
-    `${values.check ? "checking" : "executing"} ${files.length} notebook(s) with ${jobs} job(s)…`,
+    `${
+      mode === "write" ? "executing" : mode === "check" ? "checking" : "checking the claims of"
+    } ${files.length} ` +
+      `notebook(s) with ${jobs} job(s)${native ? ", native matmul (KEXUE_TF_BLAS)" : ""}…`,
   );
   const rows: Row[] = [];
   const queue = [...files];
@@ -245,7 +275,7 @@ async function main(): Promise<number> {
       for (let f = queue.shift(); f; f = queue.shift()) {
         let row: Row;
         try {
-          row = await runOne(f, values.check, timeoutSec);
+          row = await runOne(f, mode, timeoutSec);
         } catch (e) {
           row = { path: f, res: null, ok: false, status: "FAILED (runner)", detail: String(e) };
         }

@@ -7,11 +7,14 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 
 const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
-async function reproduce(args: string[]): Promise<{ code: number; out: string }> {
+async function reproduce(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string }> {
   const p = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${root}/tools/reproduce.ts`, ...args],
     cwd: root,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", KEXUE_TF_BLAS: "", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -57,4 +60,34 @@ Deno.test("runner: bad arguments give a clear error", async () => {
   const { code, out } = await reproduce(["--jobs", "0", "tests/fixtures/canary/cell_error.ipynb"]);
   assert(code !== 0);
   assertStringIncludes(out, "--jobs must be a positive integer, got 0");
+});
+
+Deno.test("runner --claims-only: digits that differ pass, a failed claim still fails; files untouched", async () => {
+  const moved = "tests/fixtures/canary/differs_claims_hold.ipynb",
+    bad = "tests/fixtures/canary/claim_fail.ipynb";
+  const before = await Deno.readTextFile(`${root}/${moved}`);
+  const strict = await reproduce(["--check", moved]);
+  assertEquals(strict.code, 1, strict.out);
+  assertStringIncludes(strict.out, "DIFFERS");
+  const loose = await reproduce(["--claims-only", "--jobs", "2", moved, bad]);
+  assertEquals(loose.code, 1, loose.out);
+  assertStringIncludes(loose.out, "claims hold (digits differ)");
+  assertStringIncludes(loose.out, "FAILED (claims)");
+  assertStringIncludes(loose.out, "1 passed, 1 failed");
+  assertEquals((await reproduce(["--claims-only", moved])).code, 0);
+  assertEquals(await Deno.readTextFile(`${root}/${moved}`), before, "the notebook file must not change");
+  const both = await reproduce(["--check", "--claims-only", moved]);
+  assert(both.code !== 0);
+  assertStringIncludes(both.out, "--check and --claims-only exclude each other");
+});
+
+Deno.test("runner --claims-only with KEXUE_TF_BLAS but no OpenBLAS: says so and skips", async () => {
+  const { code, out } = await reproduce(["--claims-only", "tests/fixtures/canary/claim_fail.ipynb"], {
+    KEXUE_TF_BLAS: "1",
+    KEXUE_BLAS_LIB: "/nonexistent/libopenblas.so.0",
+  });
+  assertEquals(code, 0, out);
+  assertStringIncludes(out, "skipped: KEXUE_TF_BLAS is set but the native matmul cannot load");
+  assertStringIncludes(out, "/nonexistent/libopenblas.so.0: not found");
+  assertStringIncludes(out, "0 passed, 0 failed");
 });
