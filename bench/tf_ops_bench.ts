@@ -9,21 +9,12 @@ import * as tf from "@tensorflow/tfjs";
 import { initTf } from "@lib/core/tf_setup.ts";
 import { installWasmGapFills, uninstallWasmGapFills } from "@lib/core/tf_ops.ts";
 import { createRng } from "@lib/core/rng.ts";
+import { normal as normalTensor, sync } from "./workloads.ts";
 
 await initTf("wasm");
 
 const rng = createRng(2024);
-const normal = (shape: number[], scale = 1) =>
-  tf.tensor(
-    Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal() * scale),
-    shape,
-  );
-
-/** Reads a result (wasm runs synchronously; this also forces any lazy work) and frees it. */
-function sync(t: tf.Tensor): void {
-  t.dataSync();
-  t.dispose();
-}
+const normal = (shape: number[], scale = 1) => normalTensor(rng, shape, scale);
 
 function shipped(b: Deno.BenchContext, f: () => void) {
   uninstallWasmGapFills();

@@ -47,14 +47,15 @@ export function rate(w: Workload, seconds: number): number {
   return w.unit === "GFLOP/s" ? w.work / seconds / 1e9 : w.work / seconds;
 }
 
-const normal = (rng: ReturnType<typeof createRng>, shape: number[], scale = 1) =>
+/** A tensor of i.i.d. N(0, scale²) entries drawn from `rng` (the benchmarks' inputs). */
+export const normal = (rng: ReturnType<typeof createRng>, shape: number[], scale = 1): tf.Tensor =>
   tf.tensor(
     Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal() * scale),
     shape,
   );
 
-/** Reads a tensor back (forcing the work) and frees it. */
-function sync(t: tf.Tensor): void {
+/** Reads a tensor back (forcing the work; wasm runs synchronously) and frees it. */
+export function sync(t: tf.Tensor): void {
   t.dataSync();
   t.dispose();
 }

@@ -21,7 +21,7 @@
 import { parseArgs } from "node:util";
 import { type Cell, type ExecResult, joinText, type Notebook, type Output } from "./jupyter/execute.ts";
 import { notebookToJson, sortKeys } from "./jupyter/nbjson.ts";
-import { readEnv } from "../lib/core/env.ts";
+import { threadsFromEnv } from "../lib/core/env.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -245,7 +245,8 @@ async function main(): Promise<number> {
     throw new RangeError("--check and --claims-only exclude each other");
   }
   const mode: Mode = values.check ? "check" : values["claims-only"] ? "claims-only" : "write";
-  const native = !["", "0", "off", "false"].includes((readEnv("KEXUE_TF_BLAS") ?? "").trim().toLowerCase());
+  // the same reading as initTf's in the kernels (lib/core/tf_blas.ts, without loading tfjs here)
+  const native = threadsFromEnv("reproduce", "KEXUE_TF_BLAS", 64, undefined, true) !== undefined;
   if (mode === "claims-only" && native) {
     // the kernels inherit KEXUE_TF_BLAS; without OpenBLAS they would quietly run XNNPACK
     const { tfBlasUnavailable } = await import("../lib/core/tf_blas.ts");

@@ -185,16 +185,15 @@ function load(library: string | undefined): BlasLib | string {
     return lib;
   }
   if (typeof Deno === "undefined" || typeof Deno.dlopen !== "function") return "Deno FFI is not available";
-  let candidates: string[];
-  try {
-    const fromEnv = Deno.env.get("KEXUE_BLAS_LIB");
-    candidates = library !== undefined ? [library] : fromEnv ? [fromEnv] : [...OPENBLAS_CANDIDATES];
-    if (!Deno.env.get("OPENBLAS_CORETYPE")) {
-      const core = openBlasCoreTypeHere();
-      if (core !== undefined) Deno.env.set("OPENBLAS_CORETYPE", core);
+  const fromEnv = readEnv("KEXUE_BLAS_LIB");
+  const candidates = library !== undefined ? [library] : fromEnv ? [fromEnv] : [...OPENBLAS_CANDIDATES];
+  const core = openBlasCoreTypeHere(); // OpenBLAS reads it once, when it loads
+  if (core !== undefined && readEnv("OPENBLAS_CORETYPE") !== core) {
+    try {
+      Deno.env.set("OPENBLAS_CORETYPE", core);
+    } catch (e) {
+      return `the environment cannot be set (${(e as Error).message}); run with --allow-env`;
     }
-  } catch (e) {
-    return `the environment cannot be read (${(e as Error).message}); run with --allow-env`;
   }
   const errors: string[] = [];
   for (const path of candidates) {
@@ -350,6 +349,9 @@ function nativeBatchMatMul(args: {
 /** `tf_ops.ts` marks its kernels with this symbol so that `installWasmGapFills` never wraps them twice. */
 const FILL_MARK = Symbol.for("kexue.tf_ops.fill");
 
+/** Marks this module's kernel function, so that {@link nativeActive} can recognise it in the registry. */
+const NATIVE_MARK = Symbol("kexue.tf_blas.native");
+
 /**
  * The registered kernel function: {@link nativeBatchMatMul}, marked as a `tf_ops.ts` fill replacing
  * tfjs's own kernel, so that a later `initTf()` (which re-installs the fills) leaves it alone and
@@ -364,8 +366,6 @@ function nativeKernel(): tf.KernelFunc {
   Object.defineProperty(f, NATIVE_MARK, { value: true, enumerable: false });
   return f;
 }
-
-const NATIVE_MARK = Symbol("kexue.tf_blas.native");
 
 /** Whether the registered wasm `BatchMatMul` is this module's native kernel. */
 function nativeActive(): boolean {
@@ -404,7 +404,7 @@ export function tfBlasInfo(): TfBlasInfo {
  * ```
  */
 export function tfBlasFromEnv(value?: string): number | undefined {
-  return threadsFromEnv("tfBlasFromEnv", TF_BLAS_ENV, 64, value ?? readEnv(TF_BLAS_ENV), true);
+  return threadsFromEnv("tfBlasFromEnv", TF_BLAS_ENV, 64, value, true);
 }
 
 /**
@@ -452,9 +452,10 @@ export function enableTfBlas(options: EnableTfBlasOptions = {}): TfBlasInfo {
     return tfBlasInfo();
   }
   l.symbols.openblas_set_num_threads(threads);
-  if (original === undefined) {
-    original = tf.getKernel("BatchMatMul", "wasm");
-    if (original === undefined) {
+  if (original === undefined || !nativeActive()) {
+    // first call, or someone re-registered BatchMatMul meanwhile: what is registered becomes the fallback
+    const registered = tf.getKernel("BatchMatMul", "wasm");
+    if (registered === undefined) {
       current = {
         enabled: false,
         threads: 1,
@@ -462,11 +463,7 @@ export function enableTfBlas(options: EnableTfBlasOptions = {}): TfBlasInfo {
       };
       return tfBlasInfo();
     }
-    tf.unregisterKernel("BatchMatMul", "wasm");
-    tf.registerKernel({ ...original, kernelFunc: nativeKernel() });
-  } else if (!nativeActive()) {
-    // someone re-registered BatchMatMul meanwhile: take theirs as the fallback and install ours again
-    original = tf.getKernel("BatchMatMul", "wasm")!;
+    original = registered;
     tf.unregisterKernel("BatchMatMul", "wasm");
     tf.registerKernel({ ...original, kernelFunc: nativeKernel() });
   }

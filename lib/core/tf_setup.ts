@@ -14,7 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { installWasmGapFills } from "./tf_ops.ts";
 import { setTfThreads, tfThreadsFromEnv } from "./tf_threads.ts";
-import { disableTfBlas, enableTfBlas, tfBlasFromEnv, type TfBlasInfo } from "./tf_blas.ts";
+import { disableTfBlas, enableTfBlas, tfBlasFromEnv } from "./tf_blas.ts";
 
 /** Backends the library supports. */
 export type TfBackend = "wasm" | "cpu";
@@ -34,24 +34,9 @@ export interface InitTfOptions {
    * `tf_blas.ts`): `true` = one BLAS thread, a number = that many threads, `false` = XNNPACK. Faster by
    * 5× and more on matmul-heavy work, but results move in the last bits between machines, so committed
    * notebooks do not use it. Default: `KEXUE_TF_BLAS` from the environment, else off. Where OpenBLAS
-   * cannot load it stays off; {@link tfBlasStatus} says why.
+   * cannot load it stays off; `tfBlasInfo()` (`tf_blas.ts`) says why.
    */
   blas?: boolean | number;
-}
-
-let blasStatus: TfBlasInfo | undefined;
-
-/**
- * What the last {@link initTf} did about the native BLAS (undefined when it was not asked for).
- *
- * @example
- * ```ts
- * import { tfBlasStatus } from "@lib/core/tf_setup.ts";
- * console.log(tfBlasStatus()?.enabled ?? false);
- * ```
- */
-export function tfBlasStatus(): TfBlasInfo | undefined {
-  return blasStatus === undefined ? undefined : { ...blasStatus };
 }
 
 /**
@@ -86,12 +71,8 @@ export async function initTf(backend: TfBackend = "wasm", options: InitTfOptions
   }
   if (backend === "wasm") {
     const blas = options.blas ?? tfBlasFromEnv();
-    if (blas === false) {
-      disableTfBlas();
-      blasStatus = undefined;
-    } else if (blas !== undefined) {
-      blasStatus = enableTfBlas({ threads: blas === true ? 1 : blas });
-    }
+    if (blas === false) disableTfBlas();
+    else if (blas !== undefined) enableTfBlas({ threads: blas === true ? 1 : blas });
   }
   return backend;
 }

@@ -33,7 +33,7 @@ import * as tfWasm from "@tensorflow/tfjs-backend-wasm";
 import os from "node:os";
 import { Worker as NodeWorker } from "node:worker_threads";
 import { rangeError } from "./validate.ts";
-import { readEnv, threadsFromEnv } from "./env.ts";
+import { threadsFromEnv } from "./env.ts";
 
 /** What {@link setTfThreads} achieved. */
 export interface TfThreadsInfo {
@@ -107,7 +107,7 @@ export function tfThreadsInfo(): TfThreadsInfo {
  * ```
  */
 export function tfThreadsFromEnv(value?: string): number | undefined {
-  return threadsFromEnv("tfThreadsFromEnv", TF_THREADS_ENV, MAX_TF_THREADS, value ?? readEnv(TF_THREADS_ENV));
+  return threadsFromEnv("tfThreadsFromEnv", TF_THREADS_ENV, MAX_TF_THREADS, value);
 }
 
 function defaultWorkerPath(): string | undefined {
